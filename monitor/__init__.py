@@ -1,0 +1,1 @@
+"""ki-monitor: analysis, differ, feeds, scheduler and the command line."""

@@ -1,0 +1,1 @@
+"""Scrapy project: fetch and parse press releases from the KI sources."""

@@ -1,0 +1,157 @@
+"""Item pipelines and the run recorder: extract beside the crawl, store every fetch.
+
+Extraction (trafilatura, PDF) is CPU work; it runs in a worker process so the reactor keeps
+downloading while pages are parsed (a 2-core machine crawls and extracts at the same time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from scrapy import signals
+
+from scrapers.extract import Extracted, extract
+from scrapers.items import PageItem
+from storage.db import open_db, transaction
+from storage.models import Fetch, Run, RunSource, Source
+from storage.snapshots import put_body
+
+KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "cache-control", "expires",
+                "content-language", "content-disposition")
+
+_pool: Executor | None = None
+
+
+def extraction_pool(workers: int) -> Executor | None:
+    """One pool per process, shared by every spider of a multi-source crawl."""
+    global _pool
+    if workers <= 0:
+        return None
+    if _pool is None:
+        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ExtractPipeline:
+    def __init__(self, crawler) -> None:
+        self.workers = crawler.settings.getint("KI_MONITOR_EXTRACT_WORKERS", 1)
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ExtractPipeline:
+        return cls(crawler)
+
+    async def process_item(self, item: PageItem, spider=None) -> PageItem:
+        if item.kind != "release" or item.status != 200:
+            return item
+        args = (item.body, item.final_url, item.headers.get("content-type"), item.hints)
+        pool = extraction_pool(self.workers)
+        if pool is None:
+            result = extract(*args)
+        else:
+            result = await asyncio.wrap_future(pool.submit(extract, *args))
+        _apply(item, result)
+        return item
+
+
+def _apply(item: PageItem, result: Extracted) -> None:
+    for key, value in asdict(result).items():
+        setattr(item, key, value)
+
+
+class StorePipeline:
+    """Every fetch becomes a ``Fetch`` row; bodies are stored once per distinct content."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.factory = open_db(crawler.settings.get("KI_MONITOR_DB"))
+
+    @classmethod
+    def from_crawler(cls, crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: PageItem, spider=None) -> PageItem:
+        spider = self.crawler.spider
+        with transaction(self.factory) as session:
+            sha = put_body(session, item.body) if item.body else None
+            session.add(Fetch(
+                run_id=getattr(spider, "run_id", None), source_id=item.source_id, url=item.url,
+                final_url=item.final_url, kind=item.kind,
+                status=304 if item.not_modified else item.status, not_modified=item.not_modified,
+                content_type=item.headers.get("content-type"), etag=item.headers.get("etag"),
+                last_modified=item.headers.get("last-modified"),
+                headers={k: v for k, v in item.headers.items() if k in KEPT_HEADERS},
+                fetched_at=now(), body_sha256=sha, title=item.title, text=item.text,
+                published=item.published, language=item.language, listing_title=item.listing_title,
+                listing_date=item.listing_date, error=item.error,
+            ))
+        self.crawler.stats.inc_value(f"ki_monitor/stored/{item.kind}")
+        return item
+
+
+class RunRecorder:
+    """Opens the per-source run record when a spider starts and fills in its figures at the end.
+
+    ``ki-monitor run`` passes ``KI_MONITOR_RUN_ID``; a hand ``scrapy crawl`` opens its own run.
+    """
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.factory = open_db(crawler.settings.get("KI_MONITOR_DB"))
+        self.run_id = crawler.settings.getint("KI_MONITOR_RUN_ID") or None
+        self.own_run = self.run_id is None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler) -> RunRecorder:
+        return cls(crawler)
+
+    def spider_opened(self, spider) -> None:
+        source = getattr(spider, "source", None)
+        if source is None:
+            return
+        with transaction(self.factory) as session:
+            if self.own_run:
+                run = Run(started_at=now(), status="running", trigger="scrapy")
+                session.add(run)
+                session.flush()
+                self.run_id = run.id
+            row = session.get(Source, source.id) or Source(id=source.id, created_at=now())
+            row.name, row.ki, row.url, row.discovery = source.name, source.ki, source.url, source.discovery
+            row.enabled, row.config = source.enabled, source.to_config()
+            session.merge(row)
+            session.merge(RunSource(run_id=self.run_id, source_id=source.id, started_at=now(), status="running"))
+        spider.run_id = self.run_id
+
+    def spider_closed(self, spider, reason: str) -> None:
+        source = getattr(spider, "source", None)
+        if source is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        prefix = "downloader/response_status_count/"
+        responses = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+        errors = stats.get("log_count/ERROR", 0)
+        failure = getattr(spider, "failure", None)
+        with transaction(self.factory) as session:
+            rs = session.get(RunSource, (self.run_id, source.id))
+            rs.finished_at = now()
+            rs.requests = stats.get("downloader/request_count", 0)
+            rs.responses = responses
+            rs.bytes = stats.get("downloader/response_bytes", 0)
+            rs.discovery = getattr(spider, "discovery_mode", None)
+            rs.candidates = len(getattr(spider, "candidates", ()))
+            rs.complete = bool(getattr(spider, "listing_complete", False)) and failure is None
+            rs.errors = errors + (1 if failure else 0)
+            rs.error_text = failure or (None if reason == "finished" else f"crawl ended: {reason}")
+            rs.status = "failed" if failure or reason != "finished" else "ok"
+            if self.own_run:
+                run = session.get(Run, self.run_id)
+                run.finished_at, run.status = now(), "ok" if rs.status == "ok" else "partial"

@@ -1,0 +1,130 @@
+"""The source registry: which sites to watch, from a TOML file validated on load.
+
+Each ``[[source]]`` table names one site. Errors name the file, the entry and the key, the way
+urlwatch reports a bad job, so a maintainer can fix the file without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlparse
+
+from scrapers.kis import STATEWIDE, ki_by_name
+
+SOURCES_ENV = "KI_MONITOR_SOURCES"
+DISCOVERY_MODES = ("auto", "feed", "sitemap", "listing")
+HINT_KEYS = ("items", "link", "title", "date", "next", "body")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+INTERVAL = re.compile(r"^(\d+)\s*([mhd])$")
+
+
+class SourceError(ValueError):
+    """A registry file that does not validate; the message names file, entry and key."""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    ki: str
+    url: str
+    discovery: str = "auto"
+    cms: str | None = None
+    enabled: bool = True
+    interval: str | None = None
+    max_pages: int = 5
+    since: str | None = None
+    hints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def host(self) -> str:
+        return urlparse(self.url).hostname or ""
+
+    @property
+    def interval_seconds(self) -> int | None:
+        if not self.interval:
+            return None
+        num, unit = INTERVAL.match(self.interval).groups()  # type: ignore[union-attr]
+        return int(num) * {"m": 60, "h": 3600, "d": 86400}[unit]
+
+    def to_config(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, {}, ())}
+
+
+FIELDS: dict[str, type | tuple[type, ...]] = {
+    "id": str, "name": str, "ki": str, "url": str, "discovery": str, "cms": str,
+    "enabled": bool, "interval": str, "max_pages": int, "since": str, "hints": dict,
+}
+REQUIRED = ("id", "url", "ki")
+
+
+def default_path() -> Path:
+    return Path(str(resources.files("scrapers").joinpath("data/sources.toml")))
+
+
+def registry_path(path: str | os.PathLike | None = None) -> Path:
+    """``--sources`` wins, then ``$KI_MONITOR_SOURCES``, then the bundled registry."""
+    return Path(path or os.environ.get(SOURCES_ENV) or default_path())
+
+
+def _check_entry(where: str, raw: dict, seen: set[str]) -> Source:
+    for key in raw:
+        if key not in FIELDS:
+            raise SourceError(f"{where}: unknown key '{key}' (allowed: {', '.join(FIELDS)})")
+    for key in REQUIRED:
+        if not raw.get(key):
+            raise SourceError(f"{where}: missing required key '{key}'")
+    for key, value in raw.items():
+        if not isinstance(value, FIELDS[key]) or (FIELDS[key] is int and isinstance(value, bool)):
+            raise SourceError(f"{where}: key '{key}' must be {FIELDS[key].__name__}, got {value!r}")
+    if not SLUG.match(raw["id"]):
+        raise SourceError(f"{where}: key 'id' must be a slug (a-z, 0-9, - and _), got {raw['id']!r}")
+    if raw["id"] in seen:
+        raise SourceError(f"{where}: key 'id' {raw['id']!r} is used twice")
+    if raw["ki"] != STATEWIDE and raw["ki"] not in ki_by_name():
+        raise SourceError(f"{where}: key 'ki' {raw['ki']!r} is not one of the 54 KIs nor '{STATEWIDE}'")
+    parsed = urlparse(raw["url"])
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise SourceError(f"{where}: key 'url' must be an http(s) URL, got {raw['url']!r}")
+    if raw.get("discovery", "auto") not in DISCOVERY_MODES:
+        raise SourceError(f"{where}: key 'discovery' must be one of {', '.join(DISCOVERY_MODES)}")
+    if raw.get("interval") and not INTERVAL.match(raw["interval"]):
+        raise SourceError(f"{where}: key 'interval' must look like '30m', '6h' or '1d'")
+    for hint in raw.get("hints", {}):
+        if hint not in HINT_KEYS:
+            raise SourceError(f"{where}: unknown key 'hints.{hint}' (allowed: {', '.join(HINT_KEYS)})")
+    data = dict(raw)
+    data.setdefault("name", raw["id"])
+    return Source(**data)
+
+
+def parse_registry(text: str, origin: str) -> list[Source]:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"{origin}: not valid TOML: {exc}") from exc
+    extra = set(doc) - {"source"}
+    if extra:
+        raise SourceError(f"{origin}: unknown top-level key '{sorted(extra)[0]}' (only [[source]] tables)")
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(doc.get("source", []), 1):
+        where = f"{origin}: source #{i}" + (f" ({raw['id']})" if isinstance(raw.get("id"), str) else "")
+        src = _check_entry(where, raw, seen)
+        seen.add(src.id)
+        sources.append(src)
+    return sources
+
+
+def load_sources(path: str | os.PathLike | None = None) -> list[Source]:
+    file = registry_path(path)
+    try:
+        text = file.read_text("utf-8")
+    except OSError as exc:
+        raise SourceError(f"{file}: cannot read the source registry: {exc.strerror}") from exc
+    return parse_registry(text, str(file))

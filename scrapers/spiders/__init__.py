@@ -1,0 +1,1 @@
+"""Spiders: one generic spider, bound to each registry source by ``scrapers.loader``."""

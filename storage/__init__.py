@@ -1,0 +1,1 @@
+"""Storage: database models, the snapshot store and migrations."""
