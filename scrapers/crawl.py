@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-pages", type=int)
     parser.add_argument("--log-file")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="any Scrapy setting, as `scrapy crawl -s` takes it")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
@@ -37,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in overrides.items():
         if value is not None:
             settings.set(key, value, priority="cmdline")
+    for pair in args.set:
+        name, _, value = pair.partition("=")
+        settings.set(name, value, priority="cmdline")
     sources = load_sources(args.sources)
     chosen = [s for s in sources if (s.id in args.ids if args.ids else s.enabled)]
     process = CrawlerProcess(settings)
