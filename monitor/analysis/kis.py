@@ -1,0 +1,137 @@
+"""Which KI(s) a release is about.
+
+Places are found with the name variants of kis.json and the 396 municipalities of
+municipalities.json (a town points to its Kreis; the city of Aachen to its own KI). Evidence is
+ranked: a place attached to a KI term ("KI Kreis Soest", "Integrationszentrum des Kreises
+Höxter", "Kölner Kommunales Integrationszentrum") beats a place in the same sentence as a KI
+term, which beats a place anywhere in the prose; the page's host is the last resort.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
+
+from monitor.knowledge import load
+
+from .terms import SINGULAR, foreign_sentence, ki_matches
+from .text import Page
+
+_CONTEXT = re.compile(
+    r"(?:\b(?:in|nach|aus|von|bei|Stadt|Gemeinde|Kreisstadt|Hansestadt|zwischen|und)\s+(?:der\s+Stadt\s+)?)$"
+)
+# What may stand between a KI term and the place it belongs to.
+_ATTACH = re.compile(
+    r"^[\s(),–»«„“\"-]*(?:(?:KI|kurz KI)[\s),–-]*)?"
+    r"(?:(?:der|des|im|in|beim|bei|für|vom|am)\s+)?"
+    r"(?:(?:kreisfreien\s+)?(?:Stadt|Gemeinde)\s+)?$"
+)
+_COORD = re.compile(r"^\s*(?:,|und|sowie)\s+(?:(?:der|des|dem|im)\s+)?$")
+
+
+@dataclass(frozen=True)
+class Place:
+    ki: str
+    start: int
+    end: int
+    form: str
+
+
+@cache
+def _forms() -> tuple[re.Pattern[str], dict[str, str], frozenset[str], dict[str, str]]:
+    muni = load("municipalities")
+    table: dict[str, str] = {}
+    for name, ki in muni["municipalities"].items():
+        table[name] = ki
+        base = re.sub(r"\s*\(.*\)$|/.*$", "", name)
+        table.setdefault(base, ki)
+    adjectives: dict[str, str] = {}
+    for ki in load("kis")["kis"]:
+        for v in ki["variants"]:
+            table[v] = ki["name"]  # KI variants win over town names ("Kreis Borken")
+        for a in ki["adjectives"]:
+            adjectives[a] = ki["name"]
+    alts = sorted(table, key=len, reverse=True)
+    rx = re.compile(
+        r"(?<![\wäöüÄÖÜß-])(?P<p>" + "|".join(map(re.escape, alts)) + r")s?(?![\wäöüÄÖÜß])"
+    )
+    return rx, table, frozenset(muni.get("needs_context", [])), adjectives
+
+
+def find_places(text: str) -> list[Place]:
+    rx, table, needs_context, _ = _forms()
+    out = []
+    for m in rx.finditer(text):
+        form = m["p"]
+        if form in needs_context and not _CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
+            continue
+        out.append(Place(table[form], m.start(), m.end(), form))
+    return out
+
+
+def _attached(sentence: str, allow_abbrev: bool) -> list[str]:
+    """KIs whose place is grammatically attached to a KI term in this sentence."""
+    _, table, _, adjectives = _forms()
+    places = find_places(sentence)
+    found: list[str] = []
+    for term in ki_matches(sentence, allow_abbrev):
+        before = sentence[: term.start()].split()
+        adj = adjectives.get(before[-1]) if before else None
+        # "Mülheimer" next to Köln is Köln-Mülheim, not Mülheim an der Ruhr.
+        if adj and not (adj == "Mülheim an der Ruhr" and "Köln" in sentence):
+            found.append(adj)
+        pos = term.end()
+        for p in places:
+            if p.start < pos:
+                continue
+            gap = sentence[pos : p.start]
+            if (_ATTACH if pos == term.end() else _COORD).match(gap):
+                found.append(p.ki)
+                pos = p.end
+            else:
+                break
+    return found
+
+
+@dataclass
+class KiResult:
+    kis: list[str]
+    evidence: list[str]
+
+
+def resolve(page: Page, url: str, allow_abbrev: bool) -> KiResult:
+    direct: Counter[str] = Counter()
+    near: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()
+    for s in [page.title, *page.sentences]:
+        if foreign_sentence(s):
+            continue
+        has_term = bool(ki_matches(s, allow_abbrev))
+        for ki in _attached(s, allow_abbrev):
+            direct[ki] += 1
+        for p in find_places(s):
+            anywhere[p.ki] += 2 if s is page.title else 1
+            if has_term:
+                near[p.ki] += 1
+    if direct:
+        kis = sorted(direct, key=lambda k: (-direct[k], -anywhere[k]))
+        return KiResult(kis, [f"KI named with its place: {k}" for k in kis])
+    if near:
+        best = max(near, key=lambda k: (near[k], anywhere[k]))
+        return KiResult([best], [f"place in a sentence about the KI: {best}"])
+    singular = any(SINGULAR.search(s) for s in [page.title, *page.sentences])
+    if singular and anywhere:
+        ranked = anywhere.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+            return KiResult([ranked[0][0]], [f"the page's dominant place: {ranked[0][0]}"])
+    # The KI's own site speaks for it; statewide pages (plural KIs only) elsewhere name none.
+    if not any(ki_matches(s, allow_abbrev) for s in [page.title, *page.sentences]):
+        return KiResult([], [])
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for ki in load("kis")["kis"]:
+        if any(host == h or host.endswith("." + h) for h in ki["hosts"]):
+            return KiResult([ki["name"]], [f"published on the KI's host {host}"])
+    return KiResult([], [])

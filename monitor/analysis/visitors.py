@@ -1,0 +1,146 @@
+"""Who visits: state and federal office holders, as "Name (role)".
+
+Two sources: the officials of officials.json (full name or alias, or role word + surname; the
+office must cover the page's date unless the text itself gives a visitor role) and any
+"<visitor role> Firstname Lastname" / "Firstname Lastname, <visitor role>" in the text. Hosts
+(Landrat, Bürgermeister, Dezernent, KI staff, MdL ...) have other role words and are never
+returned. Only persons mentioned in the title or in a sentence about the visit count; if none
+is, the most mentioned office holder does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from monitor.knowledge import load, terms
+
+# 1:1 character folding keeps string positions stable.
+_FOLD = str.maketrans("ğĞşŞıİçÇéÉèáàóòúñ", "gGsSiIcCeEeaaoouñ")
+_NAME = r"(?:Dr\.\s+)?[A-ZÄÖÜ][a-zäöüßğşıçé]+(?:-[A-ZÄÖÜ][a-zäöüßğşıçé]+)?"
+_NOT_NAME = {"Station", "Besuch", "Integration", "Schule", "Bildung", "Kinder", "Familie", "NRW",
+             "Das", "Die", "Der", "Den", "Dem", "Im", "In", "Und", "Mit", "Bei", "Am", "Auf"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Official:
+    name: str
+    aliases: tuple[str, ...]
+    offices: tuple[tuple[str, dt.date, dt.date | None], ...]
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1]
+
+    def role_at(self, day: dt.date | None) -> str | None:
+        if day is None:
+            return self.offices[-1][0]
+        for role, start, end in self.offices:
+            if start - dt.timedelta(days=31) <= day <= (end or dt.date.max) - dt.timedelta(days=0):
+                return role
+        return None
+
+
+@cache
+def officials() -> tuple[Official, ...]:
+    out = []
+    for o in load("officials")["officials"]:
+        offices = tuple(
+            (f["role"], dt.date.fromisoformat(f["from"]),
+             dt.date.fromisoformat(f["to"]) if f["to"] else None)
+            for f in o["offices"]
+        )  # fmt: skip
+        out.append(Official(o["name"], tuple(o["aliases"]), offices))
+    return tuple(out)
+
+
+@cache
+def _role_rx() -> re.Pattern[str]:
+    sfx = "|".join(sorted(terms("visitor_roles", "suffixes"), key=len, reverse=True))
+    phrases = "|".join(terms("visitor_roles", "phrases"))
+    return re.compile(
+        rf"(?<![\wäöüß])(?P<role>(?:NRW-|Bundes-?)?[\wäöüßÄÖÜ-]*?(?:{sfx.title()}|{sfx})|{phrases})"
+        r"(?![\wäöüß])"
+    )
+
+
+def _visitor_role(text: str) -> str | None:
+    """The role word if it is a visitor role (not Bürgermeister, Ex-Minister ...)."""
+    m = _role_rx().fullmatch(text)
+    if not m:
+        return None
+    role = m["role"]
+    bad = terms("visitor_roles", "not_visitor_prefixes")
+    if any(role.lower().startswith(b.lower()) for b in bad) and "präsident" not in role.lower():
+        return None
+    return role
+
+
+@dataclass
+class Visitor:
+    name: str
+    role: str
+    mentions: int
+    in_visit_context: bool
+
+    def label(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+def _text_roles(text: str) -> list[tuple[str, str, int]]:
+    """(name, role, position) for "<role> Name" and "Name, <role>" in the text."""
+    rx = _role_rx()
+    out = []
+    for m in rx.finditer(text):
+        role = _visitor_role(m["role"])
+        if not role:
+            continue
+        after = re.match(rf"\s+((?:{_NAME})(?:\s+{_NAME}){{0,2}})", text[m.end() :])
+        if after:
+            toks = [t for t in after[1].split() if t != "Dr."]
+            while toks and toks[-1] in _NOT_NAME:
+                toks.pop()
+            if toks and toks[0] not in _NOT_NAME:
+                out.append((" ".join(toks), role, m.start()))
+                continue
+        before = re.search(rf"((?:{_NAME})\s+{_NAME}),\s+(?:der\s+|die\s+)?$", text[: m.start()])
+        if before:
+            out.append((before[1].replace("Dr. ", ""), role, m.start()))
+    return out
+
+
+def find(
+    title: str, sentences: list[str], visit_flags: list[bool], day: dt.date | None
+) -> list[Visitor]:
+    """Visitors in page order of importance. ``visit_flags[i]`` marks visit sentences."""
+    chunks = [
+        (title.translate(_FOLD), True),
+        *((s.translate(_FOLD), f) for s, f in zip(sentences, visit_flags, strict=True)),
+    ]
+    full = "\n".join(c for c, _ in chunks)
+    found: dict[str, Visitor] = {}
+    roles = _text_roles(full)
+    for o in officials():
+        names = [n.translate(_FOLD) for n in (o.name, *o.aliases)]
+        full_hits = sum(full.count(n) for n in names)
+        sur = o.surname.translate(_FOLD)
+        role_hits = [r for n, r, _ in roles if n.split()[-1] == sur]
+        if not full_hits and not role_hits:
+            continue
+        role = o.role_at(day)
+        if role is None and not role_hits:
+            continue  # out of office on that date and the text gives no office either
+        context = any(flag and re.search(rf"\b{re.escape(sur)}\b", c) for c, flag in chunks)
+        mentions = len(re.findall(rf"\b{re.escape(sur)}\b", full))
+        found[sur] = Visitor(o.name, role or role_hits[0], mentions, context)
+    for name, role, _ in roles:
+        sur = name.split()[-1]
+        if sur in found or len(name.split()) < 2:
+            continue
+        context = any(flag and name in c for c, flag in chunks)
+        found[sur] = Visitor(name, role, full.count(sur), context)
+    people = sorted(found.values(), key=lambda v: -v.mentions)
+    in_context = [v for v in people if v.in_visit_context]
+    return in_context or people[:1]

@@ -1,0 +1,195 @@
+"""Finding the publication date of a German press page.
+
+Ranked evidence, strongest first (library notes: markup dates were always right, text heuristics
+alone are not enough; "Stand:" is a page-edit date and loses to any explicit date line):
+
+1. HTML markup: ``article:published_time`` / ``datePublished`` / ``<time datetime>``
+2. labelled date lines: "Veröffentlicht am", "Herausgegeben am", "Meldungsdatum:", "Datum:",
+   "Archiv-Beitrag vom", "Pressemitteilung Nr. 12/2017 vom ..."
+3. a date in the URL path (``/2013/12/13/``, ``2018-03-16``)
+4. a line that holds nothing but a date (with weekday, time, place or category tag)
+5. "heute (2. August)" - the year taken from the page's other dates
+6. "Stand: 16.03.2018"
+7. "teilte ... am Dienstag, 5. September 2023, mit"
+
+Dates inside running text (event dates, founding years, deadlines) are never used. A page with
+three or more bare date lines is a listing of several releases and gets no date from them.
+No network, a few regular expressions: about a millisecond per page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    "januar": 1, "jan": 1, "jänner": 1,
+    "februar": 2, "feb": 2, "febr": 2,
+    "märz": 3, "mär": 3, "maerz": 3, "mrz": 3,
+    "april": 4, "apr": 4,
+    "mai": 5,
+    "juni": 6, "jun": 6,
+    "juli": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10,
+    "november": 11, "nov": 11,
+    "dezember": 12, "dez": 12,
+}  # fmt: skip
+
+WEEKDAYS = (
+    r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|Mo|Di|Mi|Do|Fr|Sa|So)\.?"
+)
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+# A full date in one of the German spellings or ISO.
+NUMERIC = r"(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>(?:19|20)\d{2}|\d{2})(?!\d)"
+VERBAL = rf"(?P<d2>\d{{1,2}})\.\s*(?P<mon>{_MONTH_RE})\.?\s+(?P<y2>(?:19|20)\d{{2}})"
+ISO = r"(?P<y3>(?:19|20)\d{2})-(?P<m3>\d{2})-(?P<d3>\d{2})"
+DATE = rf"(?:{ISO}|{NUMERIC}|{VERBAL})"
+DATE_RE = re.compile(DATE, re.IGNORECASE)
+
+_LABELLED = re.compile(
+    r"(?:Ver[öo]ffentlicht(?:\s+am)?|Herausgegeben\s+am|Meldungsdatum|Erstellt\s+am|"
+    r"Erscheinungsdatum|Pressedatum|Datum|Archiv-Beitrag\s+vom|Beitrag\s+vom|"
+    r"Presse(?:mitteilung|information|meldung)(?:\s+Nr\.\s*[\d/.-]+)?\s+vom)"
+    rf"\s*:?\s*(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})",
+    re.IGNORECASE,
+)
+_STAND = re.compile(rf"\bStand\s*:?\s*(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})", re.IGNORECASE)
+# A line that is only a date (plus weekday, time, a place or a "| Rubrik" tag).
+_DATE_LINE = re.compile(
+    rf"^\s*(?:[•·*\-–]\s*)?(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})"
+    r"(?:,?\s*(?:\d{1,2}[:.]\d{2}\s*(?:Uhr)?))?"
+    r"(?:\s*(?:\||–|-|,)?\s*[A-ZÄÖÜ][\wäöüß./ -]{0,30})?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_TODAY = re.compile(
+    r"\bheute\s*\(\s*(?:" + WEEKDAYS + r",?\s*)?"
+    rf"(?:(?P<d>\d{{1,2}})\.\s*(?P<mon>{_MONTH_RE})\.?|(?P<dn>\d{{1,2}})\.(?P<mn>\d{{1,2}})\.)"
+    r"\s*(?P<y>(?:19|20)\d{2})?\s*\)",
+    re.IGNORECASE,
+)
+_ANNOUNCED = re.compile(
+    rf"\b(?:teilte|gab)\b[^.]{{0,120}}?\bam\s+(?:{WEEKDAYS},?\s*)?(?P<date>{DATE}),?\s+"
+    r"(?:mit|bekannt)\b",
+    re.IGNORECASE,
+)
+_URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[/_-](?P<m>[01]?\d)[/_-](?P<d>[0-3]?\d)(?!\d)")
+_META = re.compile(
+    r"""<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|"""
+    r"""og:published_time|datePublished|date|dc\.date(?:\.issued)?|pubdate|publish-date)["']"""
+    r"""[^>]*>""",
+    re.IGNORECASE,
+)
+_META_CONTENT = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_JSONLD = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_TIME = re.compile(r"""<time[^>]+datetime\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+MIN_YEAR = 1990
+
+
+def _valid(y: int, m: int, d: int) -> dt.date | None:
+    if y < 100:
+        y += 2000 if y < 70 else 1900
+    if not MIN_YEAR <= y <= dt.date.today().year + 1:
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _from_match(m: re.Match[str]) -> dt.date | None:
+    g = m.groupdict()
+    if g.get("y3"):
+        return _valid(int(g["y3"]), int(g["m3"]), int(g["d3"]))
+    if g.get("y"):
+        return _valid(int(g["y"]), int(g["m"]), int(g["d"]))
+    if g.get("y2"):
+        return _valid(int(g["y2"]), MONTHS[g["mon"].lower()], int(g["d2"]))
+    return None
+
+
+def parse_german_date(s: str) -> dt.date | None:
+    """Parse the first full date in ``s`` ("16.03.2018", "2. August 2017", "2018-03-16")."""
+    m = DATE_RE.search(s or "")
+    return _from_match(m) if m else None
+
+
+def _parse_markup_value(v: str) -> dt.date | None:
+    m = re.match(r"\s*((?:19|20)\d{2})-(\d{2})-(\d{2})", v)
+    if m:
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    return parse_german_date(v)
+
+
+def from_html(html: str) -> dt.date | None:
+    """Markup dates: meta tags, JSON-LD, then the first ``<time datetime>``."""
+    for tag in _META.findall(html):
+        c = _META_CONTENT.search(tag)
+        if c and (d := _parse_markup_value(c[1])):
+            return d
+    for rx in (_JSONLD, _TIME):
+        for v in rx.findall(html):
+            if d := _parse_markup_value(v):
+                return d
+    return None
+
+
+def from_url(url: str) -> dt.date | None:
+    path = re.sub(r"^[a-z]+://[^/]+", "", url or "")
+    for m in _URL_DATE.finditer(path):
+        if d := _valid(int(m["y"]), int(m["m"]), int(m["d"])):
+            return d
+    return None
+
+
+def _first(rx: re.Pattern[str], text: str) -> dt.date | None:
+    for m in rx.finditer(text):
+        sub = DATE_RE.search(m.group("date"))
+        if sub and (d := _from_match(sub)):
+            return d
+    return None
+
+
+def _date_lines(text: str) -> list[dt.date]:
+    out = []
+    for m in _DATE_LINE.finditer(text):
+        sub = DATE_RE.search(m.group("date"))
+        if sub and (d := _from_match(sub)):
+            out.append(d)
+    return out
+
+
+def _today(text: str, context_years: list[int]) -> dt.date | None:
+    for m in _TODAY.finditer(text):
+        if m["d"]:
+            day, month = int(m["d"]), MONTHS[m["mon"].lower()]
+        else:
+            day, month = int(m["dn"]), int(m["mn"])
+        if m["y"]:
+            return _valid(int(m["y"]), month, day)
+        if len(set(context_years)) == 1:  # the year only when the page agrees on one
+            return _valid(context_years[0], month, day)
+    return None
+
+
+def find_published(text: str, html: str | None = None, url: str | None = None) -> dt.date | None:
+    """The publication date a page prints, or None when it prints none (see module doc)."""
+    if html and (d := from_html(html)):
+        return d
+    text = text or ""
+    if d := _first(_LABELLED, text):
+        return d
+    if url and (d := from_url(url)):
+        return d
+    lines = _date_lines(text)
+    if 0 < len(lines) < 3:
+        return lines[0]
+    years = [d.year for d in (*lines, _first(_STAND, text)) if d]
+    if d := _today(text, years):
+        return d
+    if d := _first(_STAND, text):
+        return d
+    return _first(_ANNOUNCED, text)
