@@ -1,0 +1,1 @@
+"""Click commands, one module per concern; ``monitor.cli`` assembles them."""

@@ -1,0 +1,23 @@
+"""Options shared by commands, and the rule that errors are one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import click
+
+from storage.db import DB_ENV
+
+db_option = click.option(
+    "--db", envvar=DB_ENV, metavar="PATH|URL",
+    help=f"SQLite file or SQLAlchemy URL (default: ${DB_ENV}, else ~/.local/share/ki-monitor/ki-monitor.db).",
+)
+sources_option = click.option(
+    "--sources", "sources", envvar="KI_MONITOR_SOURCES", metavar="FILE",
+    help="Source registry TOML (default: $KI_MONITOR_SOURCES, else the bundled registry).",
+)
+
+
+class Failure(click.ClickException):
+    """A problem the user can fix; printed as one line, exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"ki-monitor: error: {self.format_message()}", err=True, file=file)

@@ -1,0 +1,113 @@
+"""``run``, ``feed`` and ``demo``: the main job, by hand or on the bundled demo web."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from monitor.commands.common import db_option, sources_option
+from monitor.runner import RunOptions, RunSummary, feeds_dir_for, post_process, run_once
+from storage.db import data_dir, open_db
+
+console = Console(highlight=False)
+
+feeds_dir_option = click.option("--feeds-dir", type=click.Path(file_okay=False, path_type=Path),
+                                help="Where to write the feeds (default: beside the database).")
+base_url_option = click.option("--base-url", default="http://127.0.0.1:8470", show_default=True,
+                               help="Public URL the feeds are served under (used in feed links).")
+
+
+def print_summary(summary: RunSummary) -> None:
+    table = Table(title=f"Run {summary.run_id}: {summary.status}", title_justify="left")
+    for col in ("source", "status", "found by", "requests", "new", "updated", "removed", "errors"):
+        table.add_column(col, justify="left" if col in ("source", "status", "found by") else "right")
+    for rs in summary.sources:
+        style = "red" if rs.status != "ok" else None
+        table.add_row(rs.source_id, rs.status, rs.discovery or "-", str(rs.requests), str(rs.new),
+                      str(rs.updated), str(rs.removed), str(rs.errors), style=style)
+    console.print(table)
+    for rs in summary.sources:
+        if rs.error_text:
+            console.print(f"[red]{rs.source_id}[/red]: {rs.error_text}")
+    counts = summary.diff.count()
+    console.print(f"{counts['new']} new, {counts['updated']} updated, {counts['removed']} removed. "
+                  f"Feeds: {summary.feeds_dir}")
+
+
+@click.command()
+@click.argument("ids", nargs=-1)
+@db_option
+@sources_option
+@click.option("--since", metavar="YYYY-MM-DD", help="Skip releases listed as older than this date.")
+@click.option("--max-pages", type=click.IntRange(1), help="Listing pages per source at most.")
+@feeds_dir_option
+@base_url_option
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to this file.")
+def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file) -> None:
+    """Crawl the sources (all enabled ones, or IDS), store, diff and write the feeds."""
+    if since:
+        from datetime import date
+
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
+    opts = RunOptions(db=db, sources=sources, ids=tuple(ids), since=since, max_pages=max_pages,
+                      feeds_dir=feeds_dir, base_url=base_url, log_file=log_file)
+    summary = run_once(opts)
+    print_summary(summary)
+    if summary.status == "failed":
+        raise SystemExit(1)
+
+
+@click.command()
+@db_option
+@feeds_dir_option
+@base_url_option
+def feed(db, feeds_dir, base_url) -> None:
+    """Process what hand crawls (`scrapy crawl`) stored and rewrite the feeds."""
+    opts = RunOptions(db=db, feeds_dir=feeds_dir, base_url=base_url)
+    result = post_process(open_db(db), None, opts)
+    counts = result.count()
+    console.print(f"{counts['new']} new, {counts['updated']} updated, {counts['removed']} removed. "
+                  f"Feeds written to {opts.feeds_path}")
+
+
+DEMO_SETTINGS = {"AUTOTHROTTLE_START_DELAY": "0.05", "AUTOTHROTTLE_MAX_DELAY": "1"}
+
+
+@click.command()
+@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the demo keeps its database and feeds (default: <data dir>/demo; reset each time).")
+def demo(workdir: Path | None) -> None:
+    """Start the bundled demo web on 127.0.0.1, crawl it twice and write the feeds.
+
+    Between the two runs a new press release appears on the state portal: the second run
+    reports exactly that one as new.
+    """
+    from monitor.demoweb import start_demo_web
+    from monitor.demoweb.catalog import demo_sites, late_entry, sources_toml
+
+    workdir = workdir or data_dir() / "demo"
+    shutil.rmtree(workdir, ignore_errors=True)  # ports change per demo: start clean
+    workdir.mkdir(parents=True)
+    with start_demo_web(demo_sites()) as web:
+        registry = workdir / "sources.toml"
+        registry.write_text(sources_toml(list(web.sites.values())), "utf-8")
+        opts = RunOptions(db=str(workdir / "ki-monitor.db"), sources=str(registry), trigger="demo",
+                          settings=DEMO_SETTINGS)
+        console.print(f"Demo web: {len(web.sites)} sites on 127.0.0.1 ({', '.join(web.sites)})")
+        print_summary(run_once(opts))
+        site_id, entry = late_entry()
+        web[site_id].publish(entry)
+        console.print(f"\nA new press release appears on {site_id}: “{entry.title}”. Second run:")
+        print_summary(run_once(opts))
+    feeds = feeds_dir_for(opts.db)
+    console.print(f"\nDatabase: {workdir / 'ki-monitor.db'}\nMain feed: {feeds / 'ki-news.xml'} "
+                  f"(Atom: {feeds / 'ki-news.atom'}); per KI and per Regierungsbezirk beside it.\n"
+                  f"Subscribe: point a feed reader at file://{feeds / 'ki-news.xml'}, or serve them with "
+                  f"`ki-monitor serve --db {workdir / 'ki-monitor.db'}` and subscribe to http://127.0.0.1:8470/.")

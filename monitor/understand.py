@@ -1,0 +1,121 @@
+"""Applies the analysis to stored releases and groups them into events.
+
+A release is (re)analysed when it has no analysis yet, when its text changed, or when the
+rules changed (``ANALYSIS_VERSION``). Visits and funding become events; the same event from
+several sources (ministry, city, newspaper) joins one ``Event`` with one stable GUID.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from monitor.analysis import ANALYSIS_VERSION, Analysis, Document, analyze
+from monitor.analysis.events import event_key, same_event
+from monitor.clock import now as default_now
+from storage.models import Event, Release
+
+EVENT_LABELS = ("visit", "funding")
+GUID_NAMESPACE = uuid.UUID("6f1c3d2e-52a4-4bd0-9a57-0b1e8f0f8a11")
+# Candidate events for a merge: reported within this many days of each other.
+MATCH_WINDOW = timedelta(days=21)
+
+
+def document_of(release: Release) -> Document:
+    return Document(url=release.url, title=release.title, text=release.text, published=release.published)
+
+
+def analysis_of(release: Release) -> Analysis:
+    return Analysis(label=release.effective_label or "irrelevant", ki=list(release.ki or []),
+                    visitors=list(release.visitors or []), amounts_eur=list(release.amounts_eur or []),
+                    published=release.published, event_date=release.event_date, evidence=list(release.evidence or []))
+
+
+def apply_analysis(release: Release, result: Analysis) -> None:
+    release.label = result.label
+    release.ki, release.visitors, release.amounts_eur = result.ki, result.visitors, result.amounts_eur
+    release.event_date, release.evidence = result.event_date, result.evidence
+    release.published = release.published or result.published
+    release.analysis_version = ANALYSIS_VERSION
+
+
+class Understanding:
+    def __init__(self, session: Session, clock: Callable[[], datetime] = default_now) -> None:
+        self.session = session
+        self.clock = clock
+
+    def run(self, release_ids: list[int] | None = None, everything: bool = False) -> list[int]:
+        """Analyse what needs it; returns the ids of releases whose analysis changed."""
+        query = select(Release).order_by(Release.published.is_(None), Release.published, Release.id)
+        if not everything:
+            conds = [Release.label.is_(None), Release.analysis_version != ANALYSIS_VERSION]
+            if release_ids:
+                conds.append(Release.id.in_(release_ids))
+            query = query.where(or_(*conds))
+        changed = []
+        for release in self.session.scalars(query):
+            before = (release.label, release.ki, release.visitors, release.amounts_eur, release.event_date)
+            apply_analysis(release, analyze(document_of(release)))
+            self.assign_event(release)
+            if before != (release.label, release.ki, release.visitors, release.amounts_eur, release.event_date):
+                changed.append(release.id)
+        self.session.flush()
+        return changed
+
+    def assign_event(self, release: Release) -> None:
+        label = release.effective_label
+        if label not in EVENT_LABELS or release.removed_at is not None:
+            self.detach(release)
+            return
+        current = release.event
+        doc, result = document_of(release), analysis_of(release)
+        if current is not None and current.label == label and self._fits(current, release, doc, result):
+            return
+        self.detach(release)
+        event = self.find_event(release, doc, result) or self.new_event(release, doc, result)
+        release.event = event
+        if release.published and (event.published is None or release.published < event.published):
+            event.published = release.published
+        self.session.flush()
+
+    def _fits(self, event: Event, release: Release, doc: Document, result: Analysis) -> bool:
+        others = [r for r in event.releases if r.id != release.id]
+        return not others or any(same_event((doc, result), (document_of(o), analysis_of(o))) for o in others)
+
+    def find_event(self, release: Release, doc: Document, result: Analysis) -> Event | None:
+        key = event_key(doc, result)
+        day = release.event_date or release.published
+        query = select(Event).where(Event.label == release.effective_label)
+        if day is not None:
+            query = query.where(or_(Event.published.is_(None),
+                                    Event.published.between(day - MATCH_WINDOW, day + MATCH_WINDOW)))
+        candidates = sorted(self.session.scalars(query), key=lambda e: e.key != key)
+        for event in candidates:
+            if any(same_event((doc, result), (document_of(o), analysis_of(o))) for o in event.releases if o.id != release.id):
+                return event
+        return None
+
+    def new_event(self, release: Release, doc: Document, result: Analysis) -> Event:
+        event = Event(guid=f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, release.url)}", key=event_key(doc, result),
+                      label=release.effective_label, title=release.title,
+                      published=release.published or release.event_date or _day(release.first_seen_at),
+                      created_at=self.clock())
+        self.session.add(event)
+        return event
+
+    def detach(self, release: Release) -> None:
+        event = release.event
+        if event is None:
+            return
+        release.event = None
+        self.session.flush()
+        if not [r for r in event.releases if r.id != release.id]:
+            self.session.delete(event)
+
+
+def _day(dt: datetime | None) -> date | None:
+    return dt.date() if dt else None
