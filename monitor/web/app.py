@@ -1,0 +1,33 @@
+"""The WSGI application served by ``ki-monitor serve`` (waitress), built from blueprints:
+``feeds`` (feed files, index with feed discovery) and ``review`` (browser review pages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    db: str | None
+    feeds_dir: Path
+    base_url: str = "http://127.0.0.1:8470"
+    token: str | None = None  # required for changes when listening beyond 127.0.0.1
+    read_only: bool = True
+
+
+def create_app(config: WebConfig) -> Flask:
+    app = Flask(__name__)
+    app.config["KI"] = config
+    from monitor.web.feeds import feeds_bp
+
+    app.register_blueprint(feeds_bp)
+    try:
+        from monitor.web.review import review_bp
+    except ImportError:  # the review pages are optional until they exist
+        review_bp = None
+    if review_bp is not None:
+        app.register_blueprint(review_bp)
+    return app
