@@ -51,10 +51,18 @@ DATE_RE = re.compile(DATE, re.IGNORECASE)
 
 _LABELLED = re.compile(
     r"(?:Ver[öo]ffentlicht(?:\s+am)?|Herausgegeben\s+am|Meldungsdatum|Erstellt\s+am|"
-    r"Erscheinungsdatum|Pressedatum|Datum|Archiv-Beitrag\s+vom|Beitrag\s+vom|"
+    r"Erscheinungsdatum|Pressedatum|Archiv-Beitrag\s+vom|Beitrag\s+vom|"
     r"Presse(?:mitteilung|information|meldung)(?:\s+Nr\.\s*[\d/.-]+)?\s+vom)"
     rf"\s*:?\s*(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})",
     re.IGNORECASE,
+)
+# A bare "Datum:" is the page's date only in its head or foot; inside the body it is usually
+# the date of an event being announced.
+_DATUM = re.compile(rf"^\s*Datum\s*:?\s*(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})", re.I | re.M)
+_EDGE_LINES = 12
+# "9:30 - 11:00 Uhr", "ab 16.30 Uhr": a programme, not a date line.
+_TIME_RANGE = re.compile(
+    r"\d\s*(?:-|–|bis)\s*\d{1,2}[:.]\d{2}|\bab\s+\d{1,2}(?:[:.]\d{2})?\s*Uhr", re.I
 )
 _STAND = re.compile(rf"\bStand\s*:?\s*(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})", re.IGNORECASE)
 # A line that is only a date (plus weekday, time, a place or a "| Rubrik" tag).
@@ -156,6 +164,8 @@ def _first(rx: re.Pattern[str], text: str) -> dt.date | None:
 def _date_lines(text: str) -> list[dt.date]:
     out = []
     for m in _DATE_LINE.finditer(text):
+        if _TIME_RANGE.search(m.group(0)):
+            continue
         sub = DATE_RE.search(m.group("date"))
         if sub and (d := _from_match(sub)):
             out.append(d)
@@ -182,12 +192,16 @@ def find_published(text: str, html: str | None = None, url: str | None = None) -
     text = text or ""
     if d := _first(_LABELLED, text):
         return d
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    edges = "\n".join(lines[:_EDGE_LINES] + lines[-_EDGE_LINES:])
+    if d := _first(_DATUM, edges):
+        return d
     if url and (d := from_url(url)):
         return d
-    lines = _date_lines(text)
-    if 0 < len(lines) < 3:
-        return lines[0]
-    years = [d.year for d in (*lines, _first(_STAND, text)) if d]
+    bare = _date_lines(text)
+    if 0 < len(bare) < 3:
+        return bare[0]
+    years = [d.year for d in (*bare, _first(_STAND, text)) if d]
     if d := _today(text, years):
         return d
     if d := _first(_STAND, text):

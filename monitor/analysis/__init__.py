@@ -87,7 +87,11 @@ def analyze(doc: Document) -> Analysis:
     result.amounts_eur = [a.value for a in money]
     evidence.extend(f"amount {a.surface} -> {a.value}" for a in money)
     evidence.extend(skipped)
-    ordered = [*sig.visit_sentences, *[s for s, f in zip(page.sentences, flags, strict=True) if f]]
+    ordered = [
+        *sig.visit_sentences,
+        *[s for s, f in zip(page.sentences, flags, strict=True) if f],
+        *page.lead,
+    ]
     result.event_date = eventdate.find(ordered, published, _office_years(people))
     if result.event_date and result.event_date != published:
         evidence.append(f"event date {result.event_date.isoformat()}")

@@ -31,6 +31,8 @@ VISIT = pattern("visit_words", "terms")
 BLOCK = pattern("visit_words", "blocking_between")
 FUNDING_STRONG = pattern("funding_words", "title_strong")
 OTHER_TITLE = pattern("other_title_words", "terms")
+EVENT = pattern("visit_words", "event_context")
+NEGATIVE_TOPIC = pattern("negative_topics", "terms")
 
 
 @dataclass
@@ -49,7 +51,7 @@ def _quote(s: str, n: int = 220) -> str:
 def visit_target(sentence: str, allow_abbrev: bool) -> bool:
     """A visiting word and a KI term close together, not "mit Vertretern ... des KI"."""
     visits = list(VISIT.finditer(sentence))
-    if not visits:
+    if not visits or EVENT.search(sentence):
         return False
     for k in ki_matches(sentence, allow_abbrev):
         for v in visits:
@@ -99,11 +101,20 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
         return Decision("irrelevant", [sig.foreign])
     head = [page.title, *page.lead]
     scope_in_head = [s for s in sig.scope_sentences if s in head]
+    ki_in_head = [s for s in sig.ki_sentences if s in head]
+    if sig.ki_sentences and not ki_in_head and len(sig.ki_sentences) < 2:
+        ev.append(f"KI named only in passing: {_quote(sig.ki_sentences[0])}")
+        sig.ki_sentences = []
+    negative = NEGATIVE_TOPIC.search(page.title)
+    if negative and page.title not in sig.ki_sentences and not scope_in_head:
+        return Decision(
+            "irrelevant", [*ev, f"title is about '{negative[0]}', not a KI: {page.title}"]
+        )
     if not sig.ki_sentences and not scope_in_head:
         why = "no KI term in the text" + (
             " (programme named only in passing)" if sig.scope_sentences else ""
         )
-        return Decision("irrelevant", [why])
+        return Decision("irrelevant", [*ev, why])
     if sig.ki_sentences:
         term = ki_matches(sig.ki_sentences[0], sig.allow_abbrev)[0][0]
         ev.append(f"KI term '{term}' in: {_quote(sig.ki_sentences[0])}")

@@ -27,7 +27,7 @@ def split_sentences(line: str) -> list[str]:
     for m in _SPLIT.finditer(line):
         before = line[start : m.start()].rstrip()
         last = before.rsplit(None, 1)[-1] if before.split() else ""
-        token = last.rstrip(".").lower()
+        token = last.lstrip('([„"»').rstrip(".").lower()
         if (
             re.fullmatch(r"\d{1,2}", token)
             or token in _ABBREV
