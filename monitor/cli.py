@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from monitor.commands.analysis import analyze_cmd, eval_cmd
+from monitor.commands.analysis import analyze_cmd, eval_cmd, reanalyze_cmd
 from monitor.commands.common import Failure
 from monitor.commands.run import demo, feed, run
 from monitor.commands.snapshots import snapshots
@@ -48,6 +48,7 @@ main.add_command(feed)
 main.add_command(snapshots)
 main.add_command(analyze_cmd)
 main.add_command(eval_cmd)
+main.add_command(reanalyze_cmd)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monitor.commands.analysis import analyze_cmd, eval_cmd
+from monitor.commands.analysis import analyze_cmd, eval_cmd, reanalyze_cmd
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -44,3 +44,13 @@ def test_eval_accepts_the_corpus_layouts(sub: str) -> None:
     result = CliRunner().invoke(eval_cmd, [str(SHARED / sub), "--no-wrong"])
     assert result.exit_code == 0, result.output
     assert "macro-F1" in result.output and "KI accuracy" in result.output
+
+
+def test_reanalyze_on_an_empty_database_writes_feeds(tmp_path: Path) -> None:
+    db, feeds = tmp_path / "m.db", tmp_path / "feeds"
+    result = CliRunner().invoke(
+        reanalyze_cmd, ["--db", str(db), "--feeds-dir", str(feeds), "--all"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 releases changed" in result.output
+    assert any(feeds.iterdir())

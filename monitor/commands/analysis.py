@@ -10,6 +10,7 @@ from typing import TextIO
 import click
 
 from monitor.analysis import Document, analyze
+from monitor.commands.common import db_option
 
 
 def _document(line: str, lineno: int) -> Document:
@@ -74,3 +75,32 @@ def eval_cmd(directory: Path, wrong: bool) -> None:
             part.wrong = []  # already listed above
             click.echo("")
             click.echo(part.format(f"== {name} part: {len(idx)} documents"))
+
+
+@click.command("reanalyze")
+@db_option
+@click.option("--feeds-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the feeds (default: beside the database).")  # fmt: skip
+@click.option("--base-url", default="http://127.0.0.1:8470", show_default=True,
+              help="Public URL the feeds are served under.")  # fmt: skip
+@click.option("--all", "everything", is_flag=True,
+              help="Re-run every stored release, not only those analysed by older rules.")  # fmt: skip
+def reanalyze_cmd(db: str | None, feeds_dir: Path | None, base_url: str, everything: bool) -> None:
+    """Re-run the analysis on stored releases after rules or knowledge changed, regroup events
+    and rewrite the feeds. Feed entries keep their GUIDs and publication dates, so old releases
+    are not announced as new."""
+    from monitor.analysis import ANALYSIS_VERSION
+    from monitor.feeds import write_feeds
+    from monitor.runner import RunOptions
+    from monitor.understand import Understanding
+    from storage.db import open_db, transaction
+
+    opts = RunOptions(db=db, feeds_dir=feeds_dir, base_url=base_url)
+    factory = open_db(db)
+    with transaction(factory) as session:
+        changed = Understanding(session, opts.clock).run(everything=everything)
+    with factory() as session:
+        write_feeds(session, opts.feeds_path, opts.base_url)
+    click.echo(
+        f"analysis {ANALYSIS_VERSION}: {len(changed)} releases changed; feeds written to {opts.feeds_path}"
+    )
