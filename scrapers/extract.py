@@ -57,7 +57,7 @@ def extract_html(body: bytes, url: str, content_type: str | None, hints: dict[st
     hints = hints or {}
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        deduplicate=True, as_dict=False,
+        deduplicate=False, as_dict=False,  # True drops paragraphs seen in other pages
     )
     if doc is None or not doc.text:
         return Extracted(error="no main text found")

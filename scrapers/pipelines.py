@@ -49,8 +49,8 @@ class ExtractPipeline:
         return cls(crawler)
 
     async def process_item(self, item: PageItem, spider=None) -> PageItem:
-        if item.kind != "release" or item.status != 200:
-            return item
+        if item.kind != "release" or item.status != 200 or (item.not_modified and item.text):
+            return item  # a 304 carries the stored extraction of the same body
         args = (item.body, item.final_url, item.headers.get("content-type"), item.hints)
         pool = extraction_pool(self.workers)
         if pool is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
@@ -42,6 +42,9 @@ class Page:
         return format_datetime(self.modified.astimezone(UTC), usegmt=True)
 
 
+_NOT_RENDERED = {"entries", "failures", "hits", "_rendered", "family"}
+
+
 @dataclass
 class Site:
     """One web site. ``family`` renders it; the flags switch discovery paths on and off."""
@@ -61,6 +64,7 @@ class Site:
     base_url: str = ""  # set by the server once it has a port
     failures: dict[str, int] = field(default_factory=dict)  # path -> HTTP status to answer
     hits: list[tuple[str, int]] = field(default_factory=list)
+    _rendered: tuple[tuple, dict[str, Page]] | None = field(default=None, repr=False)
 
     # -- mutations used by tests and the demo ---------------------------------------------
     def publish(self, entry: Entry) -> None:
@@ -97,6 +101,14 @@ class Site:
         return Page(text.encode(self.charset, "xmlcharrefreplace"), "text/html" + declared, modified)
 
     def pages(self) -> dict[str, Page]:
+        """All pages of the site; rendered once and again only after the site changed."""
+        settings = tuple(getattr(self, f.name) for f in fields(self) if f.name not in _NOT_RENDERED)
+        state = (settings, tuple((id(e), e.modified, e.title, len(e.paragraphs)) for e in self.entries))
+        if self._rendered is None or self._rendered[0] != state:
+            self._rendered = (state, self._render())
+        return self._rendered[1]
+
+    def _render(self) -> dict[str, Page]:
         newest = max((e.modified for e in self.entries), default=datetime(2020, 1, 1, tzinfo=UTC))
         out: dict[str, Page] = {}
         for entry in self.entries:
