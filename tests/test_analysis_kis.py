@@ -84,3 +84,18 @@ def test_town_names_that_are_common_words_need_a_preposition() -> None:
         "Essen",
         "Kreis Lippe",
     ]
+
+
+def test_programme_money_without_ki_term_takes_the_place_of_the_headline() -> None:
+    text = (
+        "Das Land NRW fördert das Kommunale Integrationsmanagement im Kreis Lippe mit 300.000 Euro. "
+        "Die Mittel gehen an 31 Kreise (einschließlich Städteregion Aachen)."
+    )
+    a = analyze(
+        Document(
+            url="https://example.org/x",
+            title="Kreis Lippe erhält 300.000 Euro für das KIM",
+            text=text,
+        )
+    )
+    assert (a.label, a.ki) == ("funding", ["Kreis Lippe"])

@@ -129,6 +129,13 @@ def resolve(page: Page, url: str, allow_abbrev: bool) -> KiResult:
             return KiResult([ranked[0][0]], [f"the page's dominant place: {ranked[0][0]}"])
     # The KI's own site speaks for it; statewide pages (plural KIs only) elsewhere name none.
     if not any(ki_matches(s, allow_abbrev) for s in [page.title, *page.sentences]):
+        # Programme money without a KI term ("Kreis Lippe erhält ... für das KIM"): the place
+        # the headline names. Not the lead: statewide items list "31 Kreise (einschließlich
+        # Städteregion Aachen)" there.
+        head = Counter(p.ki for p in find_places(page.title))
+        ranked = head.most_common(2)
+        if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return KiResult([ranked[0][0]], [f"place named in the headline: {ranked[0][0]}"])
         return KiResult([], [])
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     for ki in load("kis")["kis"]:
