@@ -3,7 +3,7 @@
 It works from database state, not from a run's memory: every fetch not yet ``diffed`` is
 compared with the release it belongs to, in fetch order, and marked done in the same
 transaction. A run killed at any point leaves the rest for the next one, and a fetch can
-never be announced twice.
+never be announced twice (``Change`` also carries a unique constraint per version).
 """
 
 from __future__ import annotations
@@ -18,12 +18,25 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor.clock import BERLIN
 from monitor.clock import now as default_now
 from storage.models import Change, Fetch, Release, ReleaseVersion, RunSource
 
 GONE = (404, 410)
 # Tokens that change without the release changing: dates, times, counters ("Stand: …").
-VOLATILE = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}:\d{2}(uhr)?|\d{4}-\d{2}-\d{2}|stand:?|uhr|aktualisiert:?)$")
+VOLATILE = re.compile(
+    r"^(\d{1,2}\.\d{1,2}\.(\d{2,4})?|\d{1,2}:\d{2}(uhr)?|\d{4}-\d{2}-\d{2}|stand:?|uhr|aktualisiert:?"
+    r"|zuletzt|geändert:?)$"
+)
+# Whole lines that are page furniture, should extraction let them through: cookie banners,
+# "Stand"/"Seite x von y" footers, share and print bars. They never make a change material.
+BOILERPLATE = re.compile(
+    r"(cookie|datenschutzeinstellung|alle akzeptieren|^\s*(stand|zuletzt (geändert|aktualisiert))\b"
+    r"|^\s*seite \d+ von \d+\s*$|^\s*(teilen|drucken|seite drucken|nach oben|zurück)\s*$"
+    r"|^\s*©)",
+    re.IGNORECASE,
+)
+NOTE_CHARS = 240
 
 
 @dataclass
@@ -36,25 +49,47 @@ class DiffResult:
         return {"new": len(self.new), "updated": len(self.updated), "removed": len(self.removed)}
 
 
+def main_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not BOILERPLATE.search(line)]
+
+
 def words(text: str) -> list[str]:
-    return [w for w in re.findall(r"\w[\w:.\-]*", text.lower()) if not VOLATILE.match(w.rstrip("."))]
+    body = "\n".join(main_lines(text)).lower()
+    return [w for w in re.findall(r"\w[\w:.\-]*", body) if not VOLATILE.match(w.rstrip("."))]
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(" ".join(words(text)).encode()).hexdigest()
 
 
+def _changed_spans(old: str, new: str) -> list[tuple[str, list[str], list[str]]]:
+    a, b = words(old), words(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [(tag, a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
 def material_change(old: str, new: str, min_words: int = 3) -> bool:
-    """True when the main text changed by at least ``min_words`` words, dates and times aside."""
+    """True when the main text changed by at least ``min_words`` words.
+
+    Dates, times and furniture lines (cookie banner, "Stand:" footer) are left out first, so a
+    re-rendered footer date or a new banner never counts; a reworded sentence does.
+    """
     if text_hash(old) == text_hash(new):
         return False
-    a, b = words(old), words(new)
-    changed = sum(
-        max(i2 - i1, j2 - j1)
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-        if tag != "equal"
-    )
+    changed = sum(max(len(a), len(b)) for _, a, b in _changed_spans(old, new))
     return changed >= min_words
+
+
+def change_note(old: str, new: str, limit: int = NOTE_CHARS) -> str:
+    """A one-line German summary of what changed, for the feed's "aktualisiert" mark."""
+    added = " … ".join(" ".join(b) for _, _, b in _changed_spans(old, new) if b)
+    removed = " … ".join(" ".join(a) for _, a, _ in _changed_spans(old, new) if a)
+
+    def cut(s: str) -> str:
+        return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+    parts = [f"neu: „{cut(added)}“" if added else "", f"entfernt: „{cut(removed)}“" if removed else ""]
+    return "; ".join(p for p in parts if p) or "Text geändert"
 
 
 def unified_diff(old: str, new: str, old_label: str = "vorher", new_label: str = "nachher") -> str:
@@ -67,21 +102,27 @@ class Differ:
         self.clock = clock
         self.min_words = min_words
         self.result = DiffResult()
+        self.runs_touched: set[int] = set()
 
     def run(self, run_id: int | None = None) -> DiffResult:
-        pending = self.session.scalars(select(Fetch).where(Fetch.diffed.is_(False)).order_by(Fetch.id))
+        pending = self.session.scalars(select(Fetch).where(Fetch.diffed.is_(False)).order_by(Fetch.id)).all()
         for fetch in pending:
             if fetch.kind == "release":
                 self.apply(fetch)
             fetch.diffed = True
+            if fetch.run_id is not None:
+                self.runs_touched.add(fetch.run_id)
         if run_id is not None:
             self.mark_missing(run_id)
         self.session.flush()
         return self.result
 
+    def release_for(self, fetch: Fetch, url: str) -> Release | None:
+        return self.session.scalar(select(Release).where(Release.url.in_({url, fetch.url})))
+
     def apply(self, fetch: Fetch) -> None:
         url = fetch.final_url if fetch.status in (200, 304) else fetch.url
-        release = self.session.scalar(select(Release).where(Release.url.in_({url, fetch.url})))
+        release = self.release_for(fetch, url)
         if fetch.status in GONE:
             if release is not None and release.removed_at is None:
                 self.remove(release, fetch.run_id, f"HTTP {fetch.status}")
@@ -107,11 +148,21 @@ class Differ:
             release.removed_at = None  # back in the listing
         if material_change(release.text, fetch.text, self.min_words):
             diff = unified_diff(release.text, fetch.text)
+            note = change_note(release.text, fetch.text)
             release.title, release.text, release.text_hash = title, fetch.text, text_hash(fetch.text)
             release.published = published or release.published
             release.updated_at = when
             self.record(release, fetch, "updated", diff)
             self.result.updated.append(release.id)
+            self.mark_event(release, when, note)
+
+    def mark_event(self, release: Release, when: datetime, note: str) -> None:
+        """The event keeps its GUID; feeds show it as updated, with what changed."""
+        event = release.event
+        if event is None:
+            return  # analysis assigns one later; a first report is not an update
+        event.updated_at = when
+        event.update_note = f"{when.astimezone(BERLIN):%d.%m.%Y}, {release.source_id}: {note}"
 
     def record(self, release: Release, fetch: Fetch, kind: str, diff: str | None = None) -> None:
         version = ReleaseVersion(release_id=release.id, fetch_id=fetch.id, title=release.title, text=release.text,
@@ -126,6 +177,8 @@ class Differ:
         self.session.add(Change(run_id=run_id, source_id=release.source_id, release_id=release.id, kind="removed",
                                 diff=why, created_at=self.clock()))
         self.result.removed.append(release.id)
+        if run_id is not None:
+            self.runs_touched.add(run_id)
 
     def mark_missing(self, run_id: int) -> None:
         """Releases gone from a listing that was walked completely in this run are removed.
@@ -137,8 +190,9 @@ class Differ:
             RunSource.run_id == run_id, RunSource.complete.is_(True), RunSource.status == "ok",
             RunSource.discovery == "listing"))
         for rs in complete:
-            seen = set(self.session.scalars(select(Fetch.url).where(Fetch.run_id == run_id, Fetch.source_id == rs.source_id)))
-            seen |= set(self.session.scalars(select(Fetch.final_url).where(Fetch.run_id == run_id, Fetch.source_id == rs.source_id)))
+            rows = self.session.execute(select(Fetch.url, Fetch.final_url).where(
+                Fetch.run_id == run_id, Fetch.source_id == rs.source_id)).all()
+            seen = {u for row in rows for u in row}
             if not seen:
                 continue
             for release in self.session.scalars(select(Release).where(
@@ -147,7 +201,13 @@ class Differ:
                     self.remove(release, run_id, "no longer listed")
 
     def tally(self, run_id: int) -> None:
-        """Per-source new/updated/removed counts of this run, for ``ki-monitor runs``."""
-        for rs in self.session.scalars(select(RunSource).where(RunSource.run_id == run_id)):
-            changes = self.session.scalars(select(Change.kind).where(Change.run_id == run_id, Change.source_id == rs.source_id)).all()
-            rs.new, rs.updated, rs.removed = (changes.count(k) for k in ("new", "updated", "removed"))
+        """Per-source new/updated/removed counts, for ``ki-monitor runs``.
+
+        Also recounts earlier runs whose fetches were diffed only now (a killed run's pages
+        are processed by the next run, but stay attributed to the run that fetched them).
+        """
+        for rid in self.runs_touched | {run_id}:
+            for rs in self.session.scalars(select(RunSource).where(RunSource.run_id == rid)):
+                changes = self.session.scalars(select(Change.kind).where(
+                    Change.run_id == rid, Change.source_id == rs.source_id)).all()
+                rs.new, rs.updated, rs.removed = (changes.count(k) for k in ("new", "updated", "removed"))
