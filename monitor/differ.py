@@ -45,6 +45,16 @@ class DiffResult:
     updated: list[int] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
 
+    def extend(self, other: DiffResult) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.removed += other.removed
+
+    def merged(self, other: DiffResult) -> DiffResult:
+        out = DiffResult(list(other.new), list(other.updated), list(other.removed))
+        out.extend(self)
+        return out
+
     def count(self) -> dict[str, int]:
         return {"new": len(self.new), "updated": len(self.updated), "removed": len(self.removed)}
 
@@ -62,12 +72,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(" ".join(words(text)).encode()).hexdigest()
 
 
-def _changed_spans(old: str, new: str) -> list[tuple[str, list[str], list[str]]]:
-    a, b = words(old), words(new)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return [(tag, a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
-
-
 def material_change(old: str, new: str, min_words: int = 3) -> bool:
     """True when the main text changed by at least ``min_words`` words.
 
@@ -76,16 +80,26 @@ def material_change(old: str, new: str, min_words: int = 3) -> bool:
     """
     if text_hash(old) == text_hash(new):
         return False
-    changed = sum(max(len(a), len(b)) for _, a, b in _changed_spans(old, new))
+    a, b = words(old), words(new)
+    changed = sum(
+        max(i2 - i1, j2 - j1)
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        if tag != "equal"
+    )
     return changed >= min_words
 
 
 def change_note(old: str, new: str, limit: int = NOTE_CHARS) -> str:
     """A one-line German summary of what changed, for the feed's "aktualisiert" mark."""
-    added = " … ".join(" ".join(b) for _, _, b in _changed_spans(old, new) if b)
-    removed = " … ".join(" ".join(a) for _, a, _ in _changed_spans(old, new) if a)
+    a, b = main_lines(old), main_lines(new)
+    added, removed = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            removed += a[i1:i2]
+            added += b[j1:j2]
 
-    def cut(s: str) -> str:
+    def cut(lines: list[str]) -> str:
+        s = " ".join(" ".join(lines).split())
         return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
 
     parts = [f"neu: „{cut(added)}“" if added else "", f"entfernt: „{cut(removed)}“" if removed else ""]
@@ -103,9 +117,13 @@ class Differ:
         self.min_words = min_words
         self.result = DiffResult()
         self.runs_touched: set[int] = set()
+        self.processed = 0  # fetches handled by the last run()
 
-    def run(self, run_id: int | None = None) -> DiffResult:
-        pending = self.session.scalars(select(Fetch).where(Fetch.diffed.is_(False)).order_by(Fetch.id)).all()
+    def run(self, run_id: int | None = None, limit: int | None = None) -> DiffResult:
+        """Process pending fetches (at most ``limit``); with ``run_id``, also removals of that run."""
+        pending = self.session.scalars(
+            select(Fetch).where(Fetch.diffed.is_(False)).order_by(Fetch.id).limit(limit)).all()
+        self.processed = len(pending)
         for fetch in pending:
             if fetch.kind == "release":
                 self.apply(fetch)

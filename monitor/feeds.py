@@ -1,9 +1,11 @@
 """Feeds (feedgen): RSS 2.0 and Atom of events — all KI news, visits, funding, per KI, per
-Regierungsbezirk. One entry per event, with a GUID that never changes for that event.
+Regierungsbezirk — and a ``status`` feed of failing sources. One entry per event, with a
+GUID that never changes for that event.
 
 Feeds are rebuilt from the database after every run and written atomically (temp file +
 rename), so a reader never sees half a file and a rerun over unchanged data writes the same
-bytes (``lastBuildDate`` comes from the data, not from the clock).
+bytes (``lastBuildDate`` comes from the data, not from the clock) — the server's ETag and
+Last-Modified then stay put and readers get ``304``.
 """
 
 from __future__ import annotations
@@ -11,24 +13,55 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
-from html import escape
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from monitor.clock import BERLIN
+from monitor.clock import now as default_now
+from monitor.feed_items import Item, clean, event_item, load_events
+from monitor.health import DEFAULT_THRESHOLD
+from monitor.status_items import status_items
 from scrapers.kis import load_kis
 from scrapers.sources import SLUG
-from storage.models import Event
 
-LABEL_NAMES = {"visit": "Besuch", "funding": "Förderung"}
-XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 DEFAULT_LIMIT = 200
+FORMATS = {"rss": "xml", "atom": "atom"}
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _env_int(env: Mapping[str, str], name: str, default: int | None) -> int | None:
+    raw = env.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """How big feeds get and what they show; ``from_env`` reads ``KI_MONITOR_FEED_*``."""
+
+    max_entries: int = DEFAULT_LIMIT  # newest N entries per feed
+    max_days: int | None = None  # and/or only events published in the last D days
+    show_updates: bool = True  # "aktualisiert" mark and the diff on updated releases
+    health_threshold: int = DEFAULT_THRESHOLD  # bad runs in a row before subscribers hear of it
+    health_in_main: bool = True  # failing sources also appear in the main ki-news feed
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> FeedConfig:
+        def flag(name: str, default: bool) -> bool:
+            raw = env.get(name, "").strip().lower()
+            return default if not raw else raw not in ("0", "false", "no", "off")
+
+        return cls(
+            max_entries=_env_int(env, "KI_MONITOR_FEED_MAX_ENTRIES", DEFAULT_LIMIT) or DEFAULT_LIMIT,
+            max_days=_env_int(env, "KI_MONITOR_FEED_MAX_DAYS", None),
+            show_updates=flag("KI_MONITOR_FEED_UPDATES", True),
+            health_threshold=_env_int(env, "KI_MONITOR_HEALTH_THRESHOLD", DEFAULT_THRESHOLD) or DEFAULT_THRESHOLD,
+            health_in_main=flag("KI_MONITOR_FEED_HEALTH_IN_MAIN", True),
+        )
 
 
 def slugify(name: str) -> str:
@@ -41,112 +74,83 @@ class FeedSpec:
     slug: str
     title: str
     description: str
-    wants: Callable[[Event], bool]
+    wants: Callable[[Item], bool]
 
 
-def _kis_of(event: Event) -> set[str]:
-    return {k for r in event.releases for k in (r.ki or [])}
+def _news(item: Item) -> bool:
+    return item.label in ("visit", "funding")
 
 
-def feed_specs() -> list[FeedSpec]:
+def feed_specs(config: FeedConfig | None = None) -> list[FeedSpec]:
+    config = config or FeedConfig()
+    main_wants = (lambda i: True) if config.health_in_main else _news
     specs = [
         FeedSpec("ki-news", "KI-Monitor NRW: alle Meldungen",
-                 "Besuche und Förderung der Kommunalen Integrationszentren in NRW", lambda e: True),
+                 "Besuche und Förderung der Kommunalen Integrationszentren in NRW", main_wants),
         FeedSpec("besuche", "KI-Monitor NRW: Besuche",
                  "Besuche von Landes- und Bundespolitik in den Kommunalen Integrationszentren",
-                 lambda e: e.label == "visit"),
+                 lambda i: i.label == "visit"),
         FeedSpec("foerderung", "KI-Monitor NRW: Förderung",
-                 "Landesmittel, KOMM-AN NRW, Kommunales Integrationsmanagement", lambda e: e.label == "funding"),
+                 "Landesmittel, KOMM-AN NRW, Kommunales Integrationsmanagement", lambda i: i.label == "funding"),
+        FeedSpec("status", "KI-Monitor NRW: Quellenstatus",
+                 "Quellen, die mehrere Läufe in Folge fehlschlagen oder nichts finden", lambda i: i.label == "status"),
     ]
     for ki in load_kis():
         specs.append(FeedSpec(f"ki-{slugify(ki.name)}", f"KI-Monitor NRW: {ki.name}",
                               f"Meldungen über das Kommunale Integrationszentrum {ki.name}",
-                              lambda e, n=ki.name: n in _kis_of(e)))
+                              lambda i, n=ki.name: _news(i) and n in i.kis))
     for rb in sorted({k.regierungsbezirk for k in load_kis()}):
-        names = {k.name for k in load_kis() if k.regierungsbezirk == rb}
+        names = frozenset(k.name for k in load_kis() if k.regierungsbezirk == rb)
         specs.append(FeedSpec(f"rb-{slugify(rb)}", f"KI-Monitor NRW: Regierungsbezirk {rb}",
                               f"Meldungen über die Kommunalen Integrationszentren im Regierungsbezirk {rb}",
-                              lambda e, n=frozenset(names): bool(n & _kis_of(e))))
+                              lambda i, n=names: _news(i) and bool(n & i.kis)))
     assert all(SLUG.match(s.slug) for s in specs)
     return specs
 
 
-def clean(text: str | None) -> str:
-    return XML_INVALID.sub("", text or "")
+def collect_items(session: Session, config: FeedConfig, clock: Callable[[], datetime] = default_now) -> list[Item]:
+    """Every entry any feed may carry, newest first."""
+    events, latest = load_events(session)
+    items = [event_item(e, latest, config.show_updates) for e in events]
+    if config.max_days is not None:
+        oldest = (clock().astimezone(BERLIN) - timedelta(days=config.max_days)).date()
+        items = [i for i in items if i.published.date() >= oldest]
+    items += status_items(session, config.health_threshold)
+    return sorted(items, key=lambda i: (i.published, i.guid), reverse=True)
 
 
-def events_for_feeds(session: Session) -> list[Event]:
-    """Events with at least one live visit/funding release, newest first."""
-    events = session.scalars(select(Event).options(selectinload(Event.releases)))
-    live = [e for e in events if any(r.removed_at is None and r.effective_label == e.label for r in e.releases)]
-    return sorted(live, key=lambda e: (e.published or datetime.min.date(), e.id), reverse=True)
-
-
-def entry_time(event: Event) -> datetime:
-    day = event.published or event.created_at.date()
-    return datetime.combine(day, time(0, 0), BERLIN)
-
-
-def describe(event: Event) -> str:
-    """HTML description: summary, facts, evidence and every source that published it."""
-    releases = [r for r in event.releases if r.removed_at is None]
-    lead = releases[0]
-    summary = " ".join(lead.text.split())[:400]
-    facts = []
-    kis = sorted(_kis_of(event))
-    if kis:
-        facts.append(f"<li>KI: {escape(', '.join(kis))}</li>")
-    visitors = sorted({v for r in releases for v in (r.visitors or [])})
-    if visitors:
-        facts.append(f"<li>Besuch: {escape('; '.join(visitors))}</li>")
-    day = next((r.event_date for r in releases if r.event_date), None)
-    if day:
-        facts.append(f"<li>Datum: {day.strftime('%d.%m.%Y')}</li>")
-    amounts = sorted({a for r in releases for a in (r.amounts_eur or [])}, reverse=True)
-    if amounts:
-        facts.append("<li>Beträge: " + ", ".join(f"{a:,.0f} €".replace(",", ".") for a in amounts) + "</li>")
-    evidence = [e for r in releases for e in (r.evidence or [])][:4]
-    parts = [f"<p>{escape(summary)}…</p>"]
-    if facts:
-        parts.append(f"<ul>{''.join(facts)}</ul>")
-    if evidence:
-        parts.append("<p>Begründung:</p><ul>" + "".join(f"<li>{escape(str(e))}</li>" for e in evidence) + "</ul>")
-    parts.append("<p>Quellen:</p><ul>" + "".join(
-        f'<li><a href="{escape(r.url)}">{escape(r.title)}</a> ({escape(r.source_id)})</li>' for r in releases) + "</ul>")
-    if event.update_note:
-        parts.insert(0, f"<p><strong>Aktualisiert:</strong> {escape(event.update_note)}</p>")
-    return clean("".join(parts))
-
-
-def build(spec: FeedSpec, events: list[Event], base_url: str, limit: int = DEFAULT_LIMIT, fmt: str = "rss") -> bytes:
-    chosen = [e for e in events if spec.wants(e)][:limit]
+def build(spec: FeedSpec, items: list[Item], base_url: str, limit: int = DEFAULT_LIMIT, fmt: str = "rss") -> bytes:
+    chosen = [i for i in items if spec.wants(i)][:limit]
     fg = FeedGenerator()
     fg.id(f"{base_url}/feeds/{spec.slug}")
     fg.title(spec.title)
-    fg.description(spec.description)
+    fg.subtitle(spec.description)
     fg.language("de")
     fg.generator("ki-monitor")
     # Library notes: the RSS channel link is the last link() call; self first, alternate last.
-    fg.link(href=f"{base_url}/feeds/{spec.slug}.{'xml' if fmt == 'rss' else 'atom'}", rel="self")
-    fg.link(href=f"{base_url}/", rel="alternate")
-    stamps = [e.updated_at or e.created_at for e in chosen]
-    built = max(stamps).astimezone(UTC) if stamps else datetime(2000, 1, 1, tzinfo=UTC)
-    fg.lastBuildDate(built) if fmt == "rss" else None
+    fg.link(href=f"{base_url}/feeds/{spec.slug}.{FORMATS[fmt]}", rel="self")
+    fg.link(href=f"{base_url}/feeds/", rel="alternate")
+    built = max((i.updated for i in chosen), default=EPOCH)
+    if fmt == "rss":
+        fg.lastBuildDate(built)
     fg.updated(built)
-    for event in chosen:
-        releases = [r for r in event.releases if r.removed_at is None]
+    for item in chosen:
         fe = fg.add_entry(order="append")
-        fe.id(event.guid)
-        fe.guid(event.guid, permalink=False)
-        title = clean(event.title) + (" (aktualisiert)" if event.update_note else "")
-        fe.title(title)
-        fe.link(href=releases[0].url)
-        fe.description(describe(event)) if fmt == "rss" else fe.content(describe(event), type="html")
-        fe.pubDate(entry_time(event))
-        fe.updated((event.updated_at or event.created_at).astimezone(UTC))
-        fe.category(term=LABEL_NAMES.get(event.label, event.label))
-        for ki in sorted(_kis_of(event)):
-            fe.category(term=ki)
+        fe.id(item.guid)
+        fe.guid(item.guid, permalink=False)
+        fe.title(item.title)
+        if item.link:
+            fe.link(href=item.link, rel="alternate")
+        for url in item.related:
+            fe.link(href=url, rel="related")
+        if fmt == "rss":
+            fe.description(item.html)
+        else:
+            fe.content(item.html, type="html")
+        fe.pubDate(item.published)
+        fe.updated(item.updated)
+        for term in item.categories:
+            fe.category(term=clean(term))
     return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
 
 
@@ -161,6 +165,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -169,14 +174,15 @@ def write_atomic(path: Path, data: bytes) -> bool:
 
 
 def write_feeds(session: Session, out_dir: Path, base_url: str = "http://127.0.0.1:8470",
-                limit: int = DEFAULT_LIMIT) -> list[Path]:
-    events = events_for_feeds(session)
+                limit: int | None = None, config: FeedConfig | None = None,
+                clock: Callable[[], datetime] = default_now) -> list[Path]:
+    """Every feed in both formats; returns the paths (written or already up to date)."""
+    config = config or FeedConfig.from_env()
+    items = collect_items(session, config, clock)
     written = []
-    for spec in feed_specs():
-        for fmt, ext in (("rss", "xml"), ("atom", "atom")):
+    for spec in feed_specs(config):
+        for fmt, ext in FORMATS.items():
             path = out_dir / f"{spec.slug}.{ext}"
-            write_atomic(path, build(spec, events, base_url.rstrip("/"), limit, fmt))
+            write_atomic(path, build(spec, items, base_url.rstrip("/"), limit or config.max_entries, fmt))
             written.append(path)
     return written
-
-
