@@ -1,28 +1,56 @@
 """Crawl entry point run in a subprocess by ``ki-monitor run`` (Twisted's reactor cannot be
 restarted in one process, so every run gets a fresh interpreter).
 
-    python -m scrapers.crawl --run-id 7 [--db URL] [--sources FILE] [SOURCE_ID ...]
+    python -m scrapers.crawl [--run-id 7] [--db URL] [--sources FILE] [--set NAME=VALUE ...]
+                             [--discover-only --report FILE] [SOURCE_ID ...]
+
+Without ``--run-id`` each source opens its own run, like ``scrapy crawl``. ``--discover-only``
+(used by ``ki-monitor sources check``) finds the releases without fetching them and writes what
+each source's discovery found to ``--report`` as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from pathlib import Path
+
+
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def report_of(spider) -> dict:
+    """What discovery found for one source: the figures ``sources check`` prints."""
+    dates = [c.date for c in spider.candidates.values() if c.date]
+    return {
+        "id": spider.source.id, "url": spider.source.url, "discovery": spider.discovery_mode,
+        "candidates": len(spider.candidates), "newest": max(dates).isoformat() if dates else None,
+        "complete": spider.listing_complete, "error": spider.failure, "errors": spider.errors,
+        "sample": [{"url": c.url, "title": c.title, "date": c.date.isoformat() if c.date else None}
+                   for c in list(spider.candidates.values())[:5]],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scrapers.crawl")
     parser.add_argument("ids", nargs="*", help="source ids (default: every enabled source)")
-    parser.add_argument("--run-id", type=int, required=True)
+    parser.add_argument("--run-id", type=int)
     parser.add_argument("--db")
     parser.add_argument("--sources")
     parser.add_argument("--since")
     parser.add_argument("--max-pages", type=int)
     parser.add_argument("--log-file")
     parser.add_argument("--log-level", default="WARNING")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="any Scrapy setting, as `scrapy crawl -s` takes it")
+    parser.add_argument("--set", dest="settings", type=_setting, action="append", default=[],
+                        metavar="NAME=VALUE", help="any Scrapy setting, e.g. AUTOTHROTTLE_START_DELAY=0")
+    parser.add_argument("--discover-only", action="store_true", help="find releases, do not fetch them")
+    parser.add_argument("--report", help="write per-source discovery results (JSON) here")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
@@ -33,21 +61,30 @@ def main(argv: list[str] | None = None) -> int:
     from scrapers.sources import load_sources
 
     settings = get_project_settings()
+    for name, value in args.settings:
+        settings.set(name, value, priority="cmdline")
     overrides = {"KI_MONITOR_RUN_ID": args.run_id, "KI_MONITOR_DB": args.db, "KI_MONITOR_SOURCES": args.sources,
                  "KI_MONITOR_SINCE": args.since, "KI_MONITOR_MAX_PAGES": args.max_pages,
+                 "KI_MONITOR_DISCOVER_ONLY": args.discover_only or None,
                  "LOG_LEVEL": args.log_level, "LOG_FILE": args.log_file}
     for key, value in overrides.items():
         if value is not None:
             settings.set(key, value, priority="cmdline")
-    for pair in args.set:
-        name, _, value = pair.partition("=")
-        settings.set(name, value, priority="cmdline")
     sources = load_sources(args.sources)
+    known = {s.id for s in sources}
+    if unknown := [i for i in args.ids if i not in known]:
+        parser.error(f"unknown source id(s): {', '.join(unknown)}")
     chosen = [s for s in sources if (s.id in args.ids if args.ids else s.enabled)]
     process = CrawlerProcess(settings)
+    crawlers = []
     for source in chosen:
-        process.crawl(spider_class(source))
+        crawler = process.create_crawler(spider_class(source))
+        crawlers.append(crawler)
+        process.crawl(crawler)
     process.start()
+    if args.report:
+        reports = [report_of(c.spider) for c in crawlers if c.spider is not None]
+        Path(args.report).write_text(json.dumps(reports, ensure_ascii=False, indent=1), "utf-8")
     return 0
 
 

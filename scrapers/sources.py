@@ -10,6 +10,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,6 +19,7 @@ from scrapers.kis import STATEWIDE, ki_by_name
 
 SOURCES_ENV = "KI_MONITOR_SOURCES"
 DISCOVERY_MODES = ("auto", "feed", "sitemap", "listing")
+CMS_FAMILIES = ("typo3", "drupal", "gsb", "wordpress", "numeric")
 HINT_KEYS = ("items", "link", "title", "date", "next", "body")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 INTERVAL = re.compile(r"^(\d+)\s*([mhd])$")
@@ -93,6 +95,15 @@ def _check_entry(where: str, raw: dict, seen: set[str]) -> Source:
         raise SourceError(f"{where}: key 'url' must be an http(s) URL, got {raw['url']!r}")
     if raw.get("discovery", "auto") not in DISCOVERY_MODES:
         raise SourceError(f"{where}: key 'discovery' must be one of {', '.join(DISCOVERY_MODES)}")
+    if raw.get("cms") and raw["cms"] not in CMS_FAMILIES:
+        raise SourceError(f"{where}: key 'cms' must be one of {', '.join(CMS_FAMILIES)}, got {raw['cms']!r}")
+    if raw.get("max_pages") is not None and raw["max_pages"] < 1:
+        raise SourceError(f"{where}: key 'max_pages' must be at least 1")
+    if raw.get("since"):
+        try:
+            date.fromisoformat(raw["since"])
+        except ValueError:
+            raise SourceError(f"{where}: key 'since' must be an ISO date (2024-01-31), got {raw['since']!r}") from None
     if raw.get("interval") and not INTERVAL.match(raw["interval"]):
         raise SourceError(f"{where}: key 'interval' must look like '30m', '6h' or '1d'")
     for hint in raw.get("hints", {}):

@@ -21,6 +21,17 @@ def _not_modified(headers, page: Page) -> bool:
     return False
 
 
+def _injected_failure(site: Site, path: str) -> int | None:
+    """``site.failures[path]``: a status answered every time, or a list answered once each
+    (``[503, 503]``: two failures, then the page) to test retries."""
+    rule = site.failures.get(path)
+    if isinstance(rule, list):
+        if not rule:
+            return None
+        return rule.pop(0)
+    return rule
+
+
 def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -31,10 +42,16 @@ def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, with_body: bool) -> None:
             path = self.path
-            if path in site.failures:
-                status = site.failures[path]
+            if (status := _injected_failure(site, path)) is not None:
                 site.hits.append((path, status))
                 self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if target := getattr(site, "redirects", {}).get(path):
+                site.hits.append((path, 301))
+                self.send_response(301)
+                self.send_header("Location", target)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
