@@ -10,6 +10,7 @@ import click
 from monitor.commands.analysis import analyze_cmd, eval_cmd, reanalyze_cmd
 from monitor.commands.common import Failure
 from monitor.commands.run import demo, feed, run
+from monitor.commands.serve import serve
 from monitor.commands.snapshots import snapshots
 
 
@@ -46,6 +47,7 @@ main.add_command(run)
 main.add_command(demo)
 main.add_command(feed)
 main.add_command(snapshots)
+main.add_command(serve)
 main.add_command(analyze_cmd)
 main.add_command(eval_cmd)
 main.add_command(reanalyze_cmd)
