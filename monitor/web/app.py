@@ -24,10 +24,7 @@ def create_app(config: WebConfig) -> Flask:
     from monitor.web.feeds import feeds_bp
 
     app.register_blueprint(feeds_bp)
-    try:
-        from monitor.web.review import review_bp
-    except ImportError:  # the review pages are optional until they exist
-        review_bp = None
-    if review_bp is not None:
-        app.register_blueprint(review_bp)
+    from monitor.web.review import review_bp
+
+    app.register_blueprint(review_bp)
     return app

@@ -1,0 +1,275 @@
+"""Review pages: overview of events, releases with evidence, snapshots, diffs, runs, sources,
+and the correction path. Server-rendered, no JavaScript, read-only unless corrections are on.
+
+Ids in URLs are integers looked up in the database; nothing from a URL reaches the file system.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.corrections import LABELS, CorrectionError, correct, corrected_releases, export_zip
+from monitor.feeds import feed_specs, slugify, write_feeds
+from monitor.web import queries, safety
+from monitor.web.textview import diff_rows, highlight
+from scrapers.kis import load_kis, regierungsbezirke
+from storage.db import open_db
+from storage.models import Fetch, Release
+from storage.snapshots import get_body
+
+review_bp = Blueprint("review", __name__)
+
+LABEL_NAMES = {"visit": "Besuch", "funding": "Förderung", "other": "Sonstiges", "irrelevant": "Irrelevant"}
+MAIN_FEEDS = (("ki-news", "Alle Meldungen"), ("besuche", "Besuche"), ("foerderung", "Förderung"))
+RAW_RENDER_LIMIT = 2_000_000  # bytes of a raw page rendered inline; the download has it all
+EXTENSIONS = {"text/html": "html", "application/pdf": "pdf", "application/rss+xml": "xml",
+              "application/atom+xml": "xml", "application/xml": "xml", "text/xml": "xml", "text/plain": "txt"}
+
+
+# -- plumbing ------------------------------------------------------------------------------
+
+def config():
+    return current_app.config["KI"]
+
+
+def db() -> Session:
+    if "review_db" not in g:
+        factory: sessionmaker[Session] | None = current_app.extensions.get("review_db")
+        if factory is None:
+            factory = current_app.extensions["review_db"] = open_db(config().db)
+        g.review_db = factory()
+    return g.review_db
+
+
+@review_bp.teardown_app_request
+def _close_db(_exc: BaseException | None) -> None:
+    session = g.pop("review_db", None)
+    if session is not None:
+        session.close()
+
+
+@review_bp.after_app_request
+def _headers(response: Response) -> Response:
+    return safety.add_security_headers(response)
+
+
+@review_bp.record_once
+def _setup(state) -> None:
+    app: Flask = state.app
+    app.jinja_env.filters.update(rv_date=_de_date, rv_euro=_euro, rv_label=lambda v: LABEL_NAMES.get(v, v or "–"))
+    app.jinja_env.globals.update(rv_labels=LABEL_NAMES, rv_main_feeds=MAIN_FEEDS)
+
+
+def _de_date(value: date | datetime | None, with_time: bool = False) -> str:
+    if value is None:
+        return "–"
+    return value.strftime("%d.%m.%Y %H:%M" if with_time and isinstance(value, datetime) else "%d.%m.%Y")
+
+
+def _euro(value: float) -> str:
+    return f"{value:,.0f} €".replace(",", ".")
+
+
+def writes() -> dict:
+    """Whether this request may change data, and what it takes: read-only, token, loopback."""
+    cfg = config()
+    token_needed = bool(cfg.token) or safety.needs_token(request, cfg.base_url)
+    enabled = not cfg.read_only and (bool(cfg.token) or not token_needed)
+    return {"enabled": enabled, "token_needed": token_needed, "read_only": cfg.read_only}
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+@review_bp.get("/")
+def overview():
+    filters = queries.Filters.parse(request.args)
+    page = queries.overview(db(), filters)
+    feeds = list(MAIN_FEEDS)
+    if filters.ki:
+        feeds.append((f"ki-{slugify(filters.ki)}", f"KI {filters.ki}"))
+    if filters.rb:
+        feeds.append((f"rb-{slugify(filters.rb)}", f"Regierungsbezirk {filters.rb}"))
+    known = {s.slug for s in feed_specs()}
+    return render_template("review/overview.html", page=page, filters=filters,
+                           facts={e.id: queries.event_facts(e) for e in page.items},
+                           kis=sorted(k.name for k in load_kis()), rbs=regierungsbezirke(),
+                           feeds=[f for f in feeds if f[0] in known])
+
+
+@review_bp.get("/releases")
+def releases():
+    label = request.args.get("label") if request.args.get("label") in LABELS else None
+    page = queries.releases_page(db(), queries._int(request.args.get("page"), 1), label)
+    return render_template("review/releases.html", page=page, label=label)
+
+
+@review_bp.get("/release/<int:release_id>")
+def release(release_id: int):
+    session = db()
+    rel = queries.release_with_event(session, release_id) or abort(404)
+    siblings = [r for r in (rel.event.releases if rel.event else []) if r.id != rel.id]
+    histories = [queries.snapshot_history(session, r) for r in [rel, *siblings]]
+    access = writes()
+    html = render_template(
+        "review/release.html", release=rel, siblings=siblings, histories=histories,
+        segments=highlight(rel.text, rel.evidence or []), facts=queries.event_facts(rel.event) if rel.event else None,
+        versions=queries.version_fetch_pairs(rel), corrections=queries.corrections_of(session, rel.id),
+        access=access, labels=LABELS, csrf=_csrf_token() if access["enabled"] else None,
+        message=request.args.get("done") == "1" and "Korrektur gespeichert." or None)
+    response = Response(html)
+    if access["enabled"]:
+        response.set_cookie(safety.CSRF_COOKIE, g.csrf, httponly=True, samesite="Strict", path="/")
+    return response
+
+
+def _csrf_token() -> str:
+    g.csrf = request.cookies.get(safety.CSRF_COOKIE) or safety.new_csrf_token()
+    return g.csrf
+
+
+@review_bp.post("/release/<int:release_id>/correct")
+def correct_release(release_id: int):
+    access, cfg = writes(), config()
+    if not access["enabled"]:
+        abort(403, "Korrekturen sind abgeschaltet (read-only)" if cfg.read_only
+              else "Korrekturen brauchen ein Token, wenn der Server nicht nur auf 127.0.0.1 hört")
+    if not safety.csrf_ok(request):
+        abort(403, "ungültiges Formular (CSRF); bitte die Seite neu laden")
+    if access["token_needed"] and not safety.token_ok(request.form.get("token"), cfg.token):
+        abort(403, "falsches oder fehlendes Token")
+    session = db()
+    rel = session.get(Release, release_id) or abort(404)
+    try:
+        correct(session, rel, request.form.get("label", ""), request.form.get("note"))
+    except CorrectionError as exc:
+        session.rollback()
+        abort(400, str(exc))
+    session.commit()
+    # Feeds are files rebuilt after each run; rebuild now so readers see the correction at once.
+    write_feeds(session, cfg.feeds_dir, cfg.base_url)
+    return redirect(url_for("review.release", release_id=release_id, done=1), code=303)
+
+
+@review_bp.get("/snapshot/<int:fetch_id>")
+def snapshot(fetch_id: int):
+    session = db()
+    fetch = session.get(Fetch, fetch_id) or abort(404)
+    body = get_body(session, fetch.body_sha256)
+    kind = _media_type(fetch.content_type)
+    raw_html = source = None
+    if body is not None and kind != "application/pdf":
+        decoded = _decode(body[:RAW_RENDER_LIMIT], fetch.content_type)
+        if request.args.get("view") == "source" or kind not in ("text/html", "application/xhtml+xml"):
+            source = decoded
+        else:
+            raw_html = safety.sanitize_html(decoded)
+    history = queries.url_history(session, fetch.url)
+    # The newest earlier snapshot with other content: what a diff link should compare with.
+    older = next((f for f in history if f.id < fetch.id and f.body_sha256 and f.body_sha256 != fetch.body_sha256),
+                 None)
+    return render_template("review/snapshot.html", fetch=fetch, body_size=len(body) if body else 0,
+                           raw_html=raw_html, source=source, kind=kind, history=history, older=older,
+                           release=queries.release_for_url(session, fetch.final_url)
+                           or queries.release_for_url(session, fetch.url))
+
+
+@review_bp.get("/snapshot/<int:fetch_id>/raw")
+def snapshot_raw(fetch_id: int):
+    session = db()
+    fetch = session.get(Fetch, fetch_id) or abort(404)
+    body = get_body(session, fetch.body_sha256)
+    if body is None:
+        abort(404, "dieser Snapshot hat keinen gespeicherten Inhalt")
+    ext = EXTENSIONS.get(_media_type(fetch.content_type), "bin")
+    return Response(body, headers={
+        "Content-Type": "application/octet-stream",
+        "Content-Disposition": f'attachment; filename="snapshot-{fetch.id}.{ext}"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    })
+
+
+@review_bp.get("/diff/<int:a>/<int:b>")
+def diff(a: int, b: int):
+    session = db()
+    old, new = session.get(Fetch, a) or abort(404), session.get(Fetch, b) or abort(404)
+    of = "raw" if request.args.get("of") == "raw" else "text"
+    view = "inline" if request.args.get("view") == "inline" else "side"
+    if of == "raw":
+        left = _decode(get_body(session, old.body_sha256) or b"", old.content_type)
+        right = _decode(get_body(session, new.body_sha256) or b"", new.content_type)
+    else:
+        left, right = _as_text(old), _as_text(new)
+    rows = diff_rows(left, right) if left != right else []
+    return render_template("review/diff.html", old=old, new=new, rows=rows, of=of, view=view,
+                           same=left == right, release=queries.release_for_url(session, new.final_url)
+                           or queries.release_for_url(session, new.url))
+
+
+@review_bp.get("/runs")
+def runs():
+    page = queries.runs_page(db(), queries._int(request.args.get("page"), 1))
+    return render_template("review/runs.html", page=page)
+
+
+@review_bp.get("/sources")
+def sources():
+    return render_template("review/sources.html", rows=queries.sources_overview(db()))
+
+
+@review_bp.get("/corrections")
+def corrections():
+    return render_template("review/corrections.html", rows=corrected_releases(db()))
+
+
+@review_bp.get("/corrections/export.zip")
+def corrections_zip():
+    return Response(export_zip(db()), headers={
+        "Content-Type": "application/zip",
+        "Content-Disposition": 'attachment; filename="ki-monitor-corrections.zip"',
+    })
+
+
+@review_bp.app_errorhandler(400)
+@review_bp.app_errorhandler(403)
+@review_bp.app_errorhandler(404)
+def error(exc):
+    if request.path.startswith("/feeds/"):
+        return exc  # the feed server answers for its own paths
+    return render_template("review/error.html", error=exc), exc.code
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _decode(body: bytes, content_type: str | None) -> str:
+    m = re.search(r"charset=([\w-]+)", content_type or "", re.I) or \
+        re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", body[:4096], re.I)
+    charset = m[1] if m else "utf-8"
+    charset = charset.decode("ascii", "replace") if isinstance(charset, bytes) else charset
+    try:
+        return body.decode(charset, "replace")
+    except LookupError:
+        return body.decode("utf-8", "replace")
+
+
+def _as_text(fetch: Fetch) -> str:
+    return "\n".join(p for p in [fetch.title or "", fetch.text or ""] if p)
