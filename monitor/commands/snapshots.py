@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -80,3 +81,84 @@ def show(snapshot_id, db, mode) -> None:
                 click.echo(f"{label + ':':15}{value}")
         if fetch.text:
             click.echo("\n" + fetch.text)
+
+
+def snapshot_text(session, fetch: Fetch) -> str:
+    """The extracted text; for pages without one (listings, feeds) the decoded body."""
+    if fetch.text:
+        return fetch.text
+    body = get_body(session, fetch.body_sha256) or b""
+    return body.decode("utf-8", "replace")
+
+
+def _label(fetch: Fetch) -> str:
+    return f"#{fetch.id} {fetch.final_url or fetch.url} ({fetch.fetched_at:%Y-%m-%d %H:%M})"
+
+
+def _last_two_versions(session, url: str) -> tuple[Fetch, Fetch]:
+    """The newest snapshot of URL and the newest one before it with a different text."""
+    rows = session.scalars(select(Fetch).where((Fetch.url == url) | (Fetch.final_url == url))
+                           .where(Fetch.body_sha256.is_not(None)).order_by(Fetch.id.desc())).all()
+    if not rows:
+        raise Failure(f"no snapshot of {url}; see `ki-monitor snapshots list --url URL`")
+    newest = rows[0]
+    text = snapshot_text(session, newest)
+    older = next((f for f in rows[1:] if snapshot_text(session, f) != text), None)
+    if older is None:
+        raise Failure(f"{url} has {len(rows)} snapshot(s), all with the same text: nothing to compare")
+    return older, newest
+
+
+@snapshots.command("diff")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--url", help="Compare the last two versions of this URL instead of two ids.")
+@db_option
+@click.option("--context", "-U", default=3, show_default=True, type=click.IntRange(0))
+@click.option("--color/--no-color", default=None, help="Colour the diff (default: only on a terminal).")
+def diff_(ids, url, db, context, color) -> None:
+    """Unified diff of the extracted text of snapshots A and B (or of --url's last two versions)."""
+    import difflib
+
+    if bool(url) == bool(ids) or (ids and len(ids) != 2):
+        raise click.UsageError("give two snapshot ids (A B) or --url URL")
+    with open_db(db)() as session:
+        if url:
+            a, b = _last_two_versions(session, url)
+        else:
+            found = [session.get(Fetch, i) for i in ids]
+            for i, f in zip(ids, found, strict=True):
+                if f is None:
+                    raise Failure(f"no snapshot {i}; see `ki-monitor snapshots list`")
+            a, b = found
+        lines = difflib.unified_diff(snapshot_text(session, a).splitlines(), snapshot_text(session, b).splitlines(),
+                                     _label(a), _label(b), n=context, lineterm="")
+    styles = {"+": "green", "-": "red", "@": "cyan"}
+    any_line = False
+    for line in lines:
+        any_line = True
+        if line.startswith(("+++", "---")):
+            line = click.style(line, bold=True)
+        elif style := styles.get(line[:1]):
+            line = click.style(line, fg=style)
+        click.echo(line, color=color)  # None: ANSI codes are stripped unless stdout is a terminal
+    if not any_line:
+        click.echo("The extracted texts are identical.")
+
+
+@snapshots.command("export")
+@click.option("--warc", "warc_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="WARC file to write (gzip-compressed per record when it ends in .gz).")
+@db_option
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only snapshots fetched on or after YYYY-MM-DD.")
+@click.option("--source", "source_id", help="Only this source id.")
+def export(warc_path: Path, db, since, source_id) -> None:
+    """Write stored snapshots as a standard WARC file (request/response records)."""
+    from storage.warc import export_warc
+
+    tmp = warc_path.with_name(f".{warc_path.name}.part")
+    with open_db(db)() as session, tmp.open("wb") as out:
+        stats = export_warc(session, out, since, source_id, compress=warc_path.suffix == ".gz",
+                            filename=warc_path.name)
+    tmp.replace(warc_path)  # a half-written WARC never carries the final name
+    click.echo(f"{stats.responses} responses, {stats.revisits} revisits written to {warc_path}"
+               + (f" ({stats.skipped} fetches without an HTTP answer skipped)" if stats.skipped else ""))
