@@ -9,6 +9,7 @@ import click
 
 from monitor.commands.analysis import analyze_cmd, eval_cmd, reanalyze_cmd
 from monitor.commands.common import Failure
+from monitor.commands.corrections import corrections
 from monitor.commands.run import demo, feed, run
 from monitor.commands.serve import serve
 from monitor.commands.snapshots import snapshots
@@ -51,6 +52,7 @@ main.add_command(serve)
 main.add_command(analyze_cmd)
 main.add_command(eval_cmd)
 main.add_command(reanalyze_cmd)
+main.add_command(corrections)
 
 
 if __name__ == "__main__":
