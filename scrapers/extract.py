@@ -28,17 +28,26 @@ class Extracted:
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
-    """Decode with BOM, then the declared charset, falling back when the declaration lies.
+    """Decode HTML whatever the page claims: BOM, then valid UTF-8, then the declared charset
+    (ISO-8859-1 read as Windows-1252, as browsers do), then Windows-1252.
 
-    Sites often declare UTF-8 and send Windows-1252 (or the reverse); a strict decode tells us.
+    Sites declare UTF-8 and send Windows-1252, declare Latin-1 and send UTF-8, or declare
+    nothing. Non-ASCII text that decodes as UTF-8 almost never is anything else, so a strict
+    UTF-8 decode decides before any declaration is believed.
     """
     if body.startswith(b"\xef\xbb\xbf"):
         return body[3:].decode("utf-8", "replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     declared = [
         resolve_encoding(e) for e in (http_content_type_encoding(content_type or ""),
                                       html_body_declared_encoding(body)) if e
     ]
-    for encoding in [*declared, "utf-8", "cp1252"]:
+    for encoding in [*declared, "cp1252"]:
+        if encoding in (None, "utf-8", "utf8"):
+            continue
         try:
             return body.decode(encoding)
         except (UnicodeDecodeError, LookupError):
@@ -71,10 +80,33 @@ def extract_html(body: bytes, url: str, content_type: str | None, hints: dict[st
             text = clean_text("\n\n".join(parts))
         if hints.get("title") and (t := sel.css(hints["title"]).xpath("string()").get()):
             title = clean_text(t)
-    published = find_published(text, html=html, url=url)
+    lead = [ln for ln in _lead_lines(html) if ln not in text]
+    published = find_published("\n".join([*lead, text]), html=html, url=url)
     if published is None and doc.date:
         published = date.fromisoformat(doc.date[:10])
     return Extracted(title=title, text=text, published=published, language=doc.language or _lang(html))
+
+
+def _lead_lines(html: str) -> list[str]:
+    """The lines around the headline (date line, "Meldungsdatum: …"): main-text extractors
+    often drop them as metadata, yet they carry the publication date."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return []
+    heading = next(iter(tree.xpath("//main//h1 | //article//h1") or tree.xpath("//h1")), None)
+    if heading is None:
+        return []
+    block = heading.getparent()
+    # Climb until the block holds more than the headline (TYPO3 wraps the h1 in div.header).
+    while block is not None and block.getparent() is not None and len(block.text_content()) < len(heading.text_content()) + 40:
+        block = block.getparent()
+    if block is None or block.tag in ("body", "html"):
+        return []
+    lines = [" ".join(t.split()) for t in block.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")]
+    return [ln for ln in lines if ln][:8]
 
 
 def _lang(html: str) -> str | None:
@@ -82,44 +114,65 @@ def _lang(html: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-PAGE_MARK = re.compile(r"^\s*Seite \d+ von \d+\s*$", re.M)
+PAGE_MARK = re.compile(r"^\s*(?:Seite|Page)\s+\d+\s*(?:von|/|of)\s*\d+\s*$|^\s*-\s*\d+\s*-\s*$", re.M | re.I)
+# Letterhead lines in the head of a page: addresses, phone, mail, web.
+LETTERHEAD = re.compile(r"Telefon|Telefax|\bFax\b|E-Mail|@|www\.|Pressestelle|Postfach|\b\d{5}\s+[A-ZÄÖÜ]|"
+                        r"^Presse(?:information|mitteilung)\b", re.I)
+DATE_ONLY = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]+,\s*)?(?:den\s+)?\d{1,2}\.\s?\d{1,2}\.\s?\d{4}$")
+HEAD_LINES = 6
 
 
 def extract_pdf(body: bytes, url: str) -> Extracted:
-    """Text of a PDF press release: letterheads repeated on every page, page marks and the
-    page breaks inside sentences are removed, so the text reads like the HTML version."""
+    """Text of a PDF press release: letterheads, page marks ("Seite 1 von 2") and the page
+    breaks inside sentences are removed, so the text reads like the HTML version."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(body))
         pages = [page.extract_text() or "" for page in reader.pages]
         meta_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        return Extracted(error=f"broken PDF: {exc}")
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
+        return Extracted(error=f"broken PDF: {type(exc).__name__}: {exc}")
     if not any(p.strip() for p in pages):
-        return Extracted(error="PDF without a text layer")
+        return Extracted(error="PDF without a text layer (scanned?)" if pages else "PDF without pages")
     page_lines = [[ln.strip() for ln in PAGE_MARK.sub("", p).splitlines() if ln.strip()] for p in pages]
-    # A line on every page (letterhead, footer) is furniture, not text. Keep the first page's
-    # copy of the head when it carries the date, so the date line survives.
+    # A line on every page (letterhead, footer) is furniture, not text.
     repeated = set.intersection(*(set(lines) for lines in page_lines)) if len(page_lines) > 1 else set()
-    head = page_lines[0]
-    date_line = next((ln for ln in head[:8] if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", ln)), None)
-    body_lines = [ln for lines in page_lines for ln in lines if ln not in repeated]
+    date_line = next((ln for ln in page_lines[0][:HEAD_LINES + 2] if DATE_ONLY.match(ln)), None)
+    body_lines = []
+    for lines in page_lines:
+        for i, ln in enumerate(lines):
+            in_head = i < HEAD_LINES
+            if ln in repeated or (in_head and (LETTERHEAD.search(ln) or DATE_ONLY.match(ln))):
+                continue
+            body_lines.append(ln)
+    if not body_lines:
+        return Extracted(error="PDF holds nothing but its letterhead")
     title = str(meta_title).strip() if meta_title else None
-    text = _join_lines(body_lines)
-    published = find_published(text if not date_line else f"{date_line}\n{text}", url=url)
-    return Extracted(title=title or (body_lines[0] if body_lines else None), text=clean_text(text),
-                     published=published, language="de")
+    first = body_lines[0]
+    if len(first) < 200 and not re.search(r"[.!?]$", first) and (not title or first == title):
+        # The headline is a paragraph of its own, not the start of the first sentence.
+        text = first + "\n\n" + _join_lines(body_lines[1:])
+        title = title or first
+    else:
+        text = _join_lines(body_lines)
+    published = find_published(f"{date_line}\n{text}" if date_line else text, url=url)
+    return Extracted(title=title or first, text=clean_text(text), published=published, language="de")
 
 
 def _join_lines(lines: list[str]) -> str:
-    """Reflow wrapped PDF lines: a line that ends without sentence punctuation continues."""
+    """Reflow wrapped PDF lines: a line that ends without sentence punctuation continues;
+    "Integra-" + "tion" is one word, "KOMM-" + "AN" keeps its hyphen."""
     out: list[str] = []
     for line in lines:
         if out and not re.search(r"[.!?:“\"”)]$", out[-1]):
-            joined = out[-1][:-1] + line if out[-1].endswith("-") and line[:1].islower() else f"{out[-1]} {line}"
-            out[-1] = joined
+            prev = out[-1]
+            if prev.endswith("-") and line[:1].islower():
+                out[-1] = prev[:-1] + line
+            elif prev.endswith("-"):
+                out[-1] = prev + line
+            else:
+                out[-1] = f"{prev} {line}"
         else:
             out.append(line)
     return "\n\n".join(out)
@@ -131,6 +184,8 @@ def is_pdf(body: bytes, content_type: str | None) -> bool:
 
 def extract(body: bytes, url: str, content_type: str | None, hints: dict[str, str] | None = None) -> Extracted:
     """Extract a release from any body; never raises (errors come back in ``error``)."""
+    if not body or not body.strip():
+        return Extracted(error="empty response body")
     try:
         if is_pdf(body, content_type):
             return extract_pdf(body, url)

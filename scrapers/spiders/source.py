@@ -35,6 +35,19 @@ def _content_type(response: Response) -> str:
     return response.headers.get("Content-Type", b"").decode("latin-1")
 
 
+def _previous_mode(db: str | None, source_id: str) -> str | None:
+    from sqlalchemy import select
+
+    from storage.db import open_db
+    from storage.models import RunSource
+
+    with open_db(db)() as session:
+        return session.scalar(
+            select(RunSource.discovery)
+            .where(RunSource.source_id == source_id, RunSource.status.in_(("ok", "failed")))
+            .order_by(RunSource.started_at.desc()).limit(1))
+
+
 class SourceSpider(scrapy.Spider):
     """Subclassed per source by the loader, which sets ``name`` and ``source``."""
 
@@ -58,6 +71,7 @@ class SourceSpider(scrapy.Spider):
         self.start_response: Response | None = None
         self.listing_pages: set[str] = set()
         self.sitemaps_seen: set[str] = set()
+        self.previous_mode: str | None = None  # what discovery found in the last good run
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -65,7 +79,9 @@ class SourceSpider(scrapy.Spider):
         kwargs.setdefault("since", settings.get("KI_MONITOR_SINCE") or cls.source.since)
         kwargs.setdefault("max_pages", settings.get("KI_MONITOR_MAX_PAGES") or cls.source.max_pages)
         kwargs.setdefault("discover_only", settings.getbool("KI_MONITOR_DISCOVER_ONLY"))
-        return super().from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.previous_mode = _previous_mode(settings.get("KI_MONITOR_DB"), cls.source.id)
+        return spider
 
     @property
     def hints(self) -> dict[str, str]:
@@ -120,6 +136,10 @@ class SourceSpider(scrapy.Spider):
         sel = self.selector(response)
         mode = self.source.discovery
         feeds = discovery.feed_links(sel, response.url)
+        if mode == "auto" and self.previous_mode in ("listing", "sitemap") and not feeds:
+            # The last good run found no feed: probing the usual paths again costs requests
+            # every day for nothing (a failed run brings the full probe back).
+            mode = self.previous_mode
         if mode in ("auto", "feed"):
             self.steps += [("feed", u) for u in feeds]
             if not feeds:

@@ -1,0 +1,102 @@
+"""Every discovery test site, crawled over HTTP from its start URL alone, yields exactly the
+releases it holds: none missed, no navigation or listing page taken for a release."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers_crawl import crawl, latest_run, releases
+
+from monitor.demoweb import DemoWeb, start_demo_web
+from monitor.demoweb.testsites import TEST_SITES, TestSite, discovery_sites, sources_toml
+
+EXPECTED_MODE = {
+    "typo3-news": "listing", "typo3-sitemap": "sitemap", "drupal-views": "listing", "gsb-feed": "feed",
+    "numeric-cms": "listing", "wordpress-sitemap": "sitemap", "wordpress-feed": "feed",
+    "wordpress-listing": "listing",
+}
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoWeb, Path]]:
+    tmp = tmp_path_factory.mktemp("discovery")
+    with start_demo_web(discovery_sites()) as web:
+        registry = tmp / "sources.toml"
+        registry.write_text(sources_toml(list(web.sites.values())), "utf-8")
+        db = tmp / "crawl.db"
+        crawl(db, registry)
+        yield web, db
+
+
+def test_every_family_has_a_site() -> None:
+    assert set(EXPECTED_MODE) == set(TEST_SITES)
+
+
+@pytest.mark.parametrize("site_id", list(TEST_SITES))
+def test_finds_every_release_and_nothing_else(crawled, site_id: str) -> None:
+    web, db = crawled
+    site: TestSite = web[site_id]
+    found = releases(db, site_id)
+    assert set(found) == site.expected_urls()
+    assert all(f.status == 200 and f.error is None for f in found.values())
+
+
+@pytest.mark.parametrize("site_id", list(TEST_SITES))
+def test_uses_the_discovery_path_the_site_offers(crawled, site_id: str) -> None:
+    web, db = crawled
+    run = latest_run(db, site_id)
+    assert (run.discovery, run.status, run.complete) == (EXPECTED_MODE[site_id], "ok", True)
+
+
+@pytest.mark.parametrize("site_id", list(TEST_SITES))
+def test_publication_dates_are_the_ones_the_pages_print(crawled, site_id: str) -> None:
+    web, db = crawled
+    site = web[site_id]
+    found = releases(db, site_id)
+    wrong = {e.slug: (found[site.article_url(e)].published, e.published) for e in site.entries
+             if found[site.article_url(e)].published != e.published}
+    assert wrong == {}
+
+
+def test_navigation_full_of_ki_words_is_never_requested(crawled) -> None:
+    web, _ = crawled
+    nav = ("/integration/", "/politik/", "/buergerservice", "/intern/")
+    for site in web.sites.values():
+        assert [p for p, _ in site.hits if p.startswith(nav)] == [], site.id
+
+
+@pytest.mark.parametrize("site_id", ["typo3-news", "gsb-feed"])
+def test_pdf_release_comes_out_as_clean_text(crawled, site_id: str) -> None:
+    web, db = crawled
+    site = web[site_id]
+    entry = next(e for e in site.entries if e.pdf is not None)
+    fetch = releases(db, site_id)[site.article_url(entry)]
+    assert fetch.published == entry.published
+    assert fetch.title == entry.title
+    for furniture in ("Seite 1 von 2", "Seite 2 von 2", "Pressestelle · 40190", "presse@stk.nrw.de"):
+        assert furniture not in fetch.text
+    # The page break fell inside a sentence; it reads as one sentence again.
+    assert "bis zum Ende der Legislaturperiode" in " ".join(fetch.text.split())
+
+
+@pytest.mark.parametrize("site_id", ["numeric-cms", "drupal-views"])
+def test_mis_declared_charset_comes_out_as_clean_text(crawled, site_id: str) -> None:
+    web, db = crawled
+    site = web[site_id]
+    found = releases(db, site_id)
+    for entry in site.entries:
+        fetch = found[site.article_url(entry)]
+        assert "\ufffd" not in fetch.text and "Ã" not in fetch.text
+        assert fetch.listing_title == entry.title
+        assert max(entry.paragraphs, key=len)[:60] in fetch.text
+
+
+def test_redirected_release_is_stored_under_the_listed_url(crawled) -> None:
+    web, db = crawled
+    site = web["drupal-views"]
+    (old, new), = site.redirects.items()
+    fetch = releases(db, "drupal-views")[site.base_url + old]
+    assert (fetch.final_url, fetch.status) == (site.base_url + new, 200)
+    assert (old, 301) in site.hits
