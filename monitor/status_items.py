@@ -50,7 +50,8 @@ def streaks(session: Session, threshold: int = DEFAULT_THRESHOLD) -> list[Streak
     """Every streak of at least ``threshold`` bad runs, current or over."""
     rows = session.execute(
         select(RunSource, Run.started_at).join(Run, Run.id == RunSource.run_id)
-        .where(Run.status.not_in(("running", "interrupted")))
+        # Feeds are written before the run is closed: count its sources once they are done.
+        .where(Run.status != "interrupted", RunSource.status != "running")
         .order_by(RunSource.source_id, Run.started_at, Run.id)
     ).all()
     found: list[Streak] = []
