@@ -39,6 +39,7 @@ PAGE_PATH = re.compile(r"/(?:page|seite)/\d+/?$", re.I)
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "text/xml")
 # Probed when a page links no feed (WordPress, Drupal, many hand-made sites).
 FEED_PATHS = ("/feed/", "/rss.xml", "/atom.xml")
+NOT_RELEASE_SITEMAP = re.compile(r"taxonom|users?[-_.]|author|categor|[-_/]tags?[-_.]|kategorie", re.I)
 SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml")
 PRESS_SEGMENT = re.compile(
     r"^(presse\w*|pressemitteilung\w*|pressemeldung\w*|presseinformation\w*|medien\w*|news|"
@@ -197,6 +198,8 @@ def parse_sitemap(body: bytes, base: str) -> Sitemap:
     sel = Selector(body=unzip(body), type="xml")
     sel.remove_namespaces()
     children = [urljoin(base, u.strip()) for u in sel.xpath("//sitemapindex/sitemap/loc/text()").getall()]
+    # Taxonomy, tag and author sitemaps list archive pages, never releases.
+    children = [u for u in children if not NOT_RELEASE_SITEMAP.search(u)]
     children.sort(key=lambda u: not re.search(r"news|presse|post|meldung|artikel|mitteilung", u, re.I))
     urls, news = [], bool(sel.xpath("//url/news"))
     for node in sel.xpath("//urlset/url"):

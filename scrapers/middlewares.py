@@ -9,8 +9,10 @@ spider the stored body, flagged ``cached`` — the same contract as Scrapy's cac
 from __future__ import annotations
 
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from storage.db import open_db, transaction
 from storage.snapshots import get_body, latest_fetches
@@ -65,3 +67,45 @@ class ConditionalGetMiddleware:
         request.meta["stored_fetch"] = stored
         return cls(url=stored["final_url"], status=200, headers=headers, body=body, request=request,
                    flags=[*response.flags, "cached"])
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, but spaced out: 5xx and timeouts come back after ``base × 2ⁿ``
+    seconds (or the server's ``Retry-After``), so a struggling site is not hammered.
+
+    The wait happens before the retried request enters its site's download slot, so other
+    sites keep downloading meanwhile.
+    """
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            self._schedule(result, response.headers.get("Retry-After"))
+        return result
+
+    def process_exception(self, request: Request, exception: Exception, spider=None):
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            self._schedule(result, None)
+        return result
+
+    def _schedule(self, retry: Request, retry_after: bytes | None) -> None:
+        delay = self.base * 2 ** (retry.meta.get("retry_times", 1) - 1)
+        if retry_after and retry_after.strip().isdigit():
+            delay = max(delay, float(retry_after))
+        retry.meta["backoff_delay"] = min(delay, self.cap)
+        self.crawler.stats.inc_value("retry/backoff_seconds", retry.meta["backoff_delay"])
+
+    async def process_request(self, request: Request, spider=None) -> None:
+        delay = request.meta.pop("backoff_delay", 0)
+        if delay:
+            from twisted.internet import reactor
+            from twisted.internet.task import deferLater
+
+            await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+        return None

@@ -8,9 +8,12 @@ NEWSPIDER_MODULE = "scrapers.spiders"
 # Spiders come from the source registry, not from one module per site.
 SPIDER_LOADER_CLASS = "scrapers.loader.RegistrySpiderLoader"
 
+# Honest and reachable: who crawls and where to complain. Set KI_MONITOR_CONTACT to your own
+# page or mail address, or the whole string with KI_MONITOR_USER_AGENT / -s USER_AGENT=...
+CONTACT = os.environ.get("KI_MONITOR_CONTACT", "https://github.com/ki-monitor/ki-monitor")
 USER_AGENT = os.environ.get(
     "KI_MONITOR_USER_AGENT",
-    "ki-monitor/0.1 (+https://github.com/ki-monitor/ki-monitor; press-release monitor for NRW's KIs)",
+    f"ki-monitor/0.1 (+{CONTACT}; press-release monitor for NRW's Kommunale Integrationszentren)",
 )
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 32
@@ -23,6 +26,9 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Backoff between retries: base × 2ⁿ seconds, at most the cap (Retry-After wins if longer).
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -34,6 +40,8 @@ REDIRECT_ENABLED = True
 # filesystem cache would store every page a second time (library notes: 7 files per page).
 HTTPCACHE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.middlewares.BackoffRetryMiddleware": 550,
     "scrapers.middlewares.ConditionalGetMiddleware": 590,
 }
 ITEM_PIPELINES = {

@@ -173,6 +173,12 @@ class SourceSpider(scrapy.Spider):
     def _usable(self, response: Response) -> bool:
         return response.status == 200 and bool(response.body)
 
+    def store_start(self, response: Response):
+        """Keep the start page once (its validators make tomorrow's request a 304)."""
+        start, self.start_response = self.start_response, None
+        if start is not None and start.url != response.url:
+            yield self.page_item(start, "listing")
+
     # -- feeds -----------------------------------------------------------------------------
     def parse_feed(self, response: Response):
         found = discovery.parse_feed(response.body, response.url) if (
@@ -182,8 +188,7 @@ class SourceSpider(scrapy.Spider):
             return
         self.discovery_mode = "feed"
         self.steps.clear()
-        if self.start_response is not None and self.start_response.url != response.url:
-            yield self.page_item(self.start_response, "listing")
+        yield from self.store_start(response)
         yield self.page_item(response, "feed")
         self.listing_complete = True
         yield from self.follow_candidates(response, found[: self.max_candidates])
@@ -202,6 +207,8 @@ class SourceSpider(scrapy.Spider):
             yield from self.advance()
             return
         sitemap = discovery.parse_sitemap(response.body, response.url)
+        # Stored even when it holds no release: tomorrow it answers 304 instead of its bytes.
+        yield self.page_item(response, "sitemap")
         if sitemap.children:
             # An index: its children replace the other sitemap guesses.
             rest = [s for s in self.steps if s[0] != "sitemap"]
@@ -218,7 +225,7 @@ class SourceSpider(scrapy.Spider):
             self.listing_complete = True
             # Other sitemaps of the same site may hold more releases; other modes are skipped.
             self.steps = deque(s for s in self.steps if s[0] == "sitemap")
-            yield self.page_item(response, "sitemap")
+            yield from self.store_start(response)
             yield from self.follow_candidates(response, found[:room])
         yield from self.advance()
 
