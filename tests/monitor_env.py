@@ -5,6 +5,10 @@ Real crawls take seconds; tests that only read the result of the same runs share
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,3 +60,35 @@ def demo_env(root: Path) -> Iterator[Env]:
         env = Env(web, root)
         env.registry.write_text(sources_toml(list(web.sites.values())), "utf-8")
         yield env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(db: Path, feeds: Path) -> Iterator[str]:
+    """``ki-monitor serve`` as a user starts it; yields its base URL, stops it afterwards."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "monitor.cli", "serve", "--db", str(db), "--feeds-dir", str(feeds),
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"serve did not start: {proc.stderr.read().decode()[-2000:]}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
