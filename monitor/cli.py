@@ -10,7 +10,9 @@ import click
 from monitor.commands.analysis import analyze_cmd, eval_cmd, reanalyze_cmd
 from monitor.commands.common import Failure
 from monitor.commands.corrections import corrections
+from monitor.commands.history import runs, status
 from monitor.commands.run import demo, feed, run
+from monitor.commands.schedule import schedule
 from monitor.commands.serve import serve
 from monitor.commands.snapshots import snapshots
 
@@ -53,6 +55,9 @@ main.add_command(analyze_cmd)
 main.add_command(eval_cmd)
 main.add_command(reanalyze_cmd)
 main.add_command(corrections)
+main.add_command(schedule)
+main.add_command(runs)
+main.add_command(status)
 
 
 if __name__ == "__main__":

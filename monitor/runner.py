@@ -3,14 +3,23 @@
 The crawl runs in a fresh interpreter (``python -m scrapers.crawl``): Twisted's reactor cannot
 be restarted, and a crashing site parser must not take the scheduler down. Everything after
 the crawl works from database state, so a run killed anywhere is completed by the next one.
+
+A run holds the database lock ``run`` (:mod:`monitor.lock`) from start to end, so a manual and a
+scheduled run never overlap: the second waits or raises :class:`monitor.lock.Busy`. Setting
+``RunOptions.stop`` (the signal handlers of ``run`` and ``schedule`` do) stops the crawl the way
+Scrapy likes it (SIGINT: finish requests in flight, close spiders), then the run keeps what was
+fetched, writes the feeds and ends as ``interrupted``.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.clock import now as default_now
 from monitor.differ import Differ, DiffResult
 from monitor.feeds import write_feeds
+from monitor.lock import RUN_LOCK, Cancelled, Holder, hold
 from monitor.understand import Understanding
 from scrapers.sources import Source, SourceError, load_sources, registry_path
 from storage.db import data_dir, open_db, resolve_url, transaction
@@ -41,6 +51,17 @@ class RunOptions:
     log_file: str | None = None
     settings: dict[str, str] = field(default_factory=dict)  # extra Scrapy settings
     clock: Callable[[], datetime] = default_now
+    # Another run holds the lock: wait for it (forever, or lock_timeout seconds) or raise Busy.
+    wait: bool = True
+    lock_timeout: float | None = None
+    on_wait: Callable[[Holder], None] | None = None  # told once who we are waiting for
+    stop: threading.Event | None = None  # set by signal handlers: stop the crawl safely
+    on_tick: Callable[[int], None] | None = None  # called with the run id while the crawl runs
+    capture_log: bool = False  # crawl's stderr into the logger "ki_monitor.crawl", not inherited
+    log_level: str | None = None  # the crawl's log level (its default is WARNING)
+    # While the crawl runs, diff and analyse what it stored so far every this many seconds,
+    # so analysis uses the second core instead of queueing behind the downloads.
+    step_seconds: float = 1.0
 
     @property
     def feeds_path(self) -> Path:
@@ -107,7 +128,9 @@ def crawl_command(run_id: int, opts: RunOptions, sources: list[Source]) -> list[
     if opts.max_pages:
         cmd += ["--max-pages", str(opts.max_pages)]
     if opts.log_file:
-        cmd += ["--log-file", opts.log_file, "--log-level", "INFO"]
+        cmd += ["--log-file", opts.log_file]
+    if opts.log_level or opts.log_file:
+        cmd += ["--log-level", opts.log_level or "INFO"]
     for key, value in opts.settings.items():
         cmd += ["--set", f"{key}={value}"]
     return cmd + [s.id for s in sources]
@@ -121,27 +144,84 @@ def start_run(factory: sessionmaker[Session], opts: RunOptions) -> int:
         return run.id
 
 
+TICK = 0.5  # seconds between progress callbacks and stop checks
+STOP_GRACE = 20.0  # seconds Scrapy gets to close after SIGINT before it is killed
+log = logging.getLogger("ki_monitor.run")
+crawl_log = logging.getLogger("ki_monitor.crawl")
+
+
+def _pump(stream, logger: logging.Logger) -> None:
+    """Forward the crawl's log lines, keeping Scrapy's level where the line names it."""
+    for line in stream:
+        line = line.rstrip()
+        level = next((lv for name, lv in (("CRITICAL", 50), ("ERROR", 40), ("WARNING", 30))
+                      if f"] {name}:" in line), logging.INFO)
+        if line:
+            logger.log(level, "%s", line)
+    stream.close()
+
+
+def _stop_child(proc: subprocess.Popen, grace: float = STOP_GRACE) -> int:
+    """SIGINT first (Scrapy's graceful stop), SIGKILL if it does not end within ``grace``."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+    try:
+        return proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
+
+
 def crawl(run_id: int, opts: RunOptions, sources: list[Source],
           on_start: Callable[[subprocess.Popen], None] | None = None) -> int:
-    """Run the crawl subprocess to its end; returns its exit code."""
+    """Run the crawl subprocess to its end; returns its exit code.
+
+    The child runs in its own session, so a terminal's Ctrl-C reaches only us and we decide
+    how the crawl stops.
+    """
     proc = subprocess.Popen(crawl_command(run_id, opts, sources), stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+                            stderr=subprocess.PIPE if opts.capture_log else None,
+                            text=opts.capture_log, errors="replace", start_new_session=True)
+    pump = None
+    if opts.capture_log:
+        pump = threading.Thread(target=_pump, args=(proc.stderr, crawl_log), daemon=True)
+        pump.start()
     if on_start:
         on_start(proc)
+    stopping_since: float | None = None
     try:
-        return proc.wait()
+        while True:
+            try:
+                code = proc.wait(timeout=TICK)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            if opts.on_tick:
+                try:
+                    opts.on_tick(run_id)
+                except Exception:  # a broken progress display must not break the run
+                    log.exception("progress callback failed")
+            if opts.stop is not None and opts.stop.is_set():
+                if stopping_since is None:
+                    log.info("stopping the crawl of run %s (SIGINT to the crawl process)", run_id)
+                    proc.send_signal(signal.SIGINT)
+                    stopping_since = time.monotonic()
+                elif time.monotonic() - stopping_since > STOP_GRACE:
+                    log.warning("the crawl did not stop within %.0f s: killing it", STOP_GRACE)
+                    proc.kill()
     except BaseException:
-        # Ctrl-C / SIGTERM: let Scrapy close cleanly (first SIGINT = graceful), then make sure.
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop_child(proc)
         raise
+    finally:
+        if pump is not None:
+            pump.join(timeout=5)
+    return code
 
 
-def post_process(factory: sessionmaker[Session], run_id: int | None, opts: RunOptions) -> DiffResult:
-    """Differ, analysis and events in one transaction; then the feeds from what is stored."""
+def post_process(factory: sessionmaker[Session], run_id: int | None, opts: RunOptions,
+                 earlier: DiffResult | None = None) -> DiffResult:
+    """The rest of the pending fetches, removals and run figures in one transaction; then the
+    feeds from what is stored."""
     with transaction(factory) as session:
         differ = Differ(session, opts.clock)
         result = differ.run(run_id)
@@ -150,17 +230,21 @@ def post_process(factory: sessionmaker[Session], run_id: int | None, opts: RunOp
         Understanding(session, opts.clock).run(result.new + result.updated)
     with factory() as session:
         write_feeds(session, opts.feeds_path, opts.base_url)
-    return result
+    return result.merged(earlier) if earlier else result
 
 
-def finish_run(factory: sessionmaker[Session], run_id: int, opts: RunOptions, code: int) -> str:
+def finish_run(factory: sessionmaker[Session], run_id: int, opts: RunOptions, code: int,
+               stopped: bool = False) -> str:
     with transaction(factory) as session:
         run = session.get(Run, run_id)
         failed = [rs for rs in run.sources if rs.status != "ok"]
         for rs in run.sources:
             if rs.status == "running":  # the crawl died before the spider closed
                 rs.status, rs.error_text = "failed", rs.error_text or "crawl process ended early"
-        if code != 0 and not run.sources:
+        if stopped:
+            run.status = "interrupted"
+            run.error = "stopped on request; what was fetched is stored, the next run does the rest"
+        elif code != 0 and not run.sources:
             run.status, run.error = "failed", f"crawl process exited with code {code}"
         else:
             run.status = "partial" if failed or code != 0 else "ok"
@@ -168,14 +252,30 @@ def finish_run(factory: sessionmaker[Session], run_id: int, opts: RunOptions, co
         return run.status
 
 
+def _stop_requested(opts: RunOptions) -> bool:
+    return opts.stop is not None and opts.stop.is_set()
+
+
 def run_once(opts: RunOptions, on_start: Callable[[subprocess.Popen], None] | None = None) -> RunSummary:
+    """One whole run under the run lock. Raises ``Busy`` (``wait=False``) or ``Cancelled``
+    (stop requested or ``lock_timeout`` passed while waiting) without starting a run."""
     factory = open_db(opts.db)
     sources = select_sources(opts)
-    mark_interrupted(factory, opts.clock)
-    run_id = start_run(factory, opts)
-    code = crawl(run_id, opts, sources, on_start)
-    diff = post_process(factory, run_id, opts)
-    status = finish_run(factory, run_id, opts, code)
+    with hold(factory, RUN_LOCK, f"{opts.trigger} run", wait=opts.wait, timeout=opts.lock_timeout,
+              stop=opts.stop, on_wait=opts.on_wait):
+        if _stop_requested(opts):
+            raise Cancelled("stop requested before the run started")
+        mark_interrupted(factory, opts.clock)
+        run_id = start_run(factory, opts)
+        try:
+            code = crawl(run_id, opts, sources, on_start)
+        except BaseException:
+            # Ctrl-C without a stop event: the crawl has been stopped; record it. The fetches
+            # stay undiffed and the next run's differ picks them up.
+            finish_run(factory, run_id, opts, -1, stopped=True)
+            raise
+        diff = post_process(factory, run_id, opts)
+        status = finish_run(factory, run_id, opts, code, stopped=_stop_requested(opts))
     with factory() as session:
         rows = list(session.scalars(select(RunSource).where(RunSource.run_id == run_id).order_by(RunSource.source_id)))
     return RunSummary(run_id, status, diff, rows, opts.feeds_path)

@@ -1,8 +1,15 @@
-"""``run``, ``feed`` and ``demo``: the main job, by hand or on the bundled demo web."""
+"""``run``, ``feed`` and ``demo``: the main job, by hand or on the bundled demo web.
+
+``run`` exit codes: 0 when the run completed (``ok`` or ``partial``), 1 when it failed, 75
+(EX_TEMPFAIL) with ``--no-wait`` when another run holds the lock, 128 + signal number (130 for
+Ctrl-C, 143 for SIGTERM) when it was stopped; what it fetched until then is kept.
+"""
 
 from __future__ import annotations
 
 import shutil
+import threading
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -10,7 +17,17 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.commands.common import db_option, sources_option
-from monitor.runner import RunOptions, RunSummary, feeds_dir_for, post_process, run_once
+from monitor.commands.schedule import BusyFailure, parse_settings, set_option
+from monitor.lock import RUN_LOCK, Busy, Cancelled, Holder, hold
+from monitor.process import stop_on_signals
+from monitor.runner import (
+    RunOptions,
+    RunSummary,
+    feeds_dir_for,
+    post_process,
+    run_once,
+    select_sources,
+)
 from storage.db import data_dir, open_db
 
 console = Console(highlight=False)
@@ -38,6 +55,17 @@ def print_summary(summary: RunSummary) -> None:
                   f"Feeds: {summary.feeds_dir}")
 
 
+def _waiting(holder: Holder) -> None:
+    console.print(f"[yellow]Another run is in progress[/yellow] ({holder.describe()}); "
+                  "waiting for it to finish… (Ctrl-C to give up)")
+
+
+def _stopping(signum: int, count: int) -> None:
+    if count == 1:
+        console.print("[yellow]Stopping:[/yellow] the crawl finishes the requests in flight and keeps "
+                      "what it fetched (press Ctrl-C again to stop at once)…")
+
+
 @click.command()
 @click.argument("ids", nargs=-1)
 @db_option
@@ -47,8 +75,18 @@ def print_summary(summary: RunSummary) -> None:
 @feeds_dir_option
 @base_url_option
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to this file.")
-def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file) -> None:
-    """Crawl the sources (all enabled ones, or IDS), store, diff and write the feeds."""
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="When another run (e.g. the scheduled one) is in progress: wait for it, or exit with code 75.")
+@set_option
+@click.option("--progress/--no-progress", default=None,
+              help="Live per-source progress (default: on when standard output is a terminal).")
+def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file, wait, settings, progress) -> None:
+    """Crawl the sources (all enabled ones, or IDS), store, diff and write the feeds.
+
+    Never overlaps another run on the same database (e.g. the scheduled one): waits for it,
+    or with --no-wait exits with code 75. Ctrl-C or SIGTERM stops the crawl safely; what was
+    fetched is kept and the next run completes the work.
+    """
     if since:
         from datetime import date
 
@@ -56,10 +94,34 @@ def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file) -> No
             date.fromisoformat(since)
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
+    stop = threading.Event()
     opts = RunOptions(db=db, sources=sources, ids=tuple(ids), since=since, max_pages=max_pages,
-                      feeds_dir=feeds_dir, base_url=base_url, log_file=log_file)
-    summary = run_once(opts)
+                      feeds_dir=feeds_dir, base_url=base_url, log_file=log_file, wait=wait,
+                      settings=parse_settings(settings), stop=stop, on_wait=_waiting)
+    show = console.is_terminal if progress is None else progress
+    display = nullcontext()
+    if show:
+        from monitor.commands.progress import LiveProgress
+
+        display = LiveProgress(open_db(db), [s.id for s in select_sources(opts)], console)
+        opts.on_tick = display.tick
+    with stop_on_signals(stop, _stopping, raise_on_second=True) as received:
+        try:
+            with display:
+                summary = run_once(opts)
+        except Busy as busy:
+            raise BusyFailure(f"another run is in progress ({busy.holder.describe()}); "
+                              "try again later, or pass --wait to wait for it") from None
+        except Cancelled as exc:
+            console.print(f"No run: {exc}.")
+            raise SystemExit(128 + received[0] if received else 1) from None
+        except KeyboardInterrupt:
+            console.print("Stopped. What was fetched is stored; the next run completes the work.")
+            raise SystemExit(128 + received[0] if received else 130) from None
     print_summary(summary)
+    if summary.status == "interrupted":
+        console.print("Stopped before the end. What was fetched is stored; the next run completes the work.")
+        raise SystemExit(128 + received[0] if received else 1)
     if summary.status == "failed":
         raise SystemExit(1)
 
@@ -71,7 +133,10 @@ def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file) -> No
 def feed(db, feeds_dir, base_url) -> None:
     """Process what hand crawls (`scrapy crawl`) stored and rewrite the feeds."""
     opts = RunOptions(db=db, feeds_dir=feeds_dir, base_url=base_url)
-    result = post_process(open_db(db), None, opts)
+    factory = open_db(db)
+    # A run in progress diffs the same fetches: wait for it rather than race it.
+    with hold(factory, RUN_LOCK, "feed command", wait=True, on_wait=_waiting):
+        result = post_process(factory, None, opts)
     counts = result.count()
     console.print(f"{counts['new']} new, {counts['updated']} updated, {counts['removed']} removed. "
                   f"Feeds written to {opts.feeds_path}")

@@ -1,0 +1,193 @@
+"""The configuration file (``ki-monitor.toml``): when to run and what with.
+
+    [schedule]
+    time = "06:30"                # daily, in `timezone`
+    timezone = "Europe/Berlin"
+    every = "6h"                  # optional: the whole job at this interval instead of daily
+    misfire_grace = "2h"          # a run missed (machine down) by less than this runs at start-up
+    on_busy = "wait"              # another run holds the lock: "wait" for it or "skip" this one
+    log_file = "/var/log/ki-monitor/schedule.log"   # rotated; default: standard error
+    failing_after = 3             # `status`: a source failing this many runs in a row is reported
+
+    [run]
+    db = "/var/lib/ki-monitor/ki-monitor.db"
+    sources = "/etc/ki-monitor/sources.toml"
+    feeds_dir = "/var/lib/ki-monitor/feeds"
+    base_url = "https://example.org/ki-feeds"
+    max_pages = 5
+    [run.settings]                # Scrapy settings for the crawl
+    AUTOTHROTTLE_START_DELAY = 2
+
+Every key is checked when the file is read; an error names file, table and key (urlwatch
+style), so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from storage.db import data_dir
+
+CONFIG_ENV = "KI_MONITOR_CONFIG"
+TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
+DURATION = re.compile(r"^(\d+)\s*([smhd])$")
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+ON_BUSY = ("wait", "skip")
+
+
+class ConfigError(ValueError):
+    """A configuration file that does not validate; the message names file, table and key."""
+
+
+def parse_duration(value: str | int) -> int:
+    """Seconds from ``90``, ``"90s"``, ``"30m"``, ``"6h"`` or ``"1d"``."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    match = DURATION.match(str(value).strip())
+    if not match:
+        raise ValueError(f"expected seconds or a duration like '30m', '6h', '1d', got {value!r}")
+    return int(match.group(1)) * UNITS[match.group(2)]
+
+
+def parse_time(value: str) -> tuple[int, int, int]:
+    match = TIME.match(value.strip())
+    if not match:
+        raise ValueError(f"expected HH:MM (24 h), got {value!r}")
+    return int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+
+
+@dataclass(frozen=True)
+class Config:
+    # [schedule]
+    time: str = "06:30"
+    timezone: str = "Europe/Berlin"
+    every: str | None = None
+    misfire_grace: int = 6 * 3600
+    on_busy: str = "wait"
+    log_file: str | None = None
+    failing_after: int = 3
+    # [run]
+    db: str | None = None
+    sources: str | None = None
+    feeds_dir: str | None = None
+    base_url: str = "http://127.0.0.1:8470"
+    max_pages: int | None = None
+    since: str | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def every_seconds(self) -> int | None:
+        return parse_duration(self.every) if self.every else None
+
+    def merged(self, **overrides: Any) -> Config:
+        """Command-line values win over the file; ``None`` means "not given"."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if given.get("settings"):
+            given["settings"] = {**self.settings, **given["settings"]}
+        return check(replace(self, **given), "command line")
+
+
+SCHEDULE_KEYS = ("time", "timezone", "every", "misfire_grace", "on_busy", "log_file", "failing_after")
+RUN_KEYS = ("db", "sources", "feeds_dir", "base_url", "max_pages", "since", "settings")
+TABLES = {"schedule": SCHEDULE_KEYS, "run": RUN_KEYS}
+TYPES: dict[str, type | tuple[type, ...]] = {
+    "time": str, "timezone": str, "every": (str, int), "misfire_grace": (str, int), "on_busy": str,
+    "log_file": str, "failing_after": int, "db": str, "sources": str, "feeds_dir": str,
+    "base_url": str, "max_pages": int, "since": str, "settings": dict,
+}
+
+
+def _table_of(key: str) -> str:
+    return next(t for t, keys in TABLES.items() if key in keys)
+
+
+def check(cfg: Config, origin: str) -> Config:
+    """Semantic checks of every value; raises ConfigError naming where the value came from."""
+
+    def fail(key: str, why: str) -> ConfigError:
+        return ConfigError(f"{origin}: [{_table_of(key)}] key '{key}' {why}")
+
+    try:
+        parse_time(cfg.time)
+    except ValueError as exc:
+        raise fail("time", str(exc)) from None
+    try:
+        ZoneInfo(cfg.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail("timezone", f"is not a known time zone (e.g. 'Europe/Berlin'), got {cfg.timezone!r}") from None
+    for key in ("every", "misfire_grace"):
+        value = getattr(cfg, key)
+        if value is None:
+            continue
+        try:
+            seconds = parse_duration(value)
+        except ValueError as exc:
+            raise fail(key, str(exc)) from None
+        if key == "every" and seconds < 1:
+            raise fail(key, "must be at least 1 second")
+    if cfg.on_busy not in ON_BUSY:
+        raise fail("on_busy", f"must be one of {', '.join(ON_BUSY)}, got {cfg.on_busy!r}")
+    if cfg.failing_after < 1:
+        raise fail("failing_after", f"must be at least 1, got {cfg.failing_after}")
+    if cfg.max_pages is not None and cfg.max_pages < 1:
+        raise fail("max_pages", f"must be at least 1, got {cfg.max_pages}")
+    if cfg.since:
+        try:
+            date.fromisoformat(cfg.since)
+        except ValueError:
+            raise fail("since", f"must be an ISO date (2024-01-31), got {cfg.since!r}") from None
+    return replace(cfg, misfire_grace=parse_duration(cfg.misfire_grace))
+
+
+def parse_config(text: str, origin: str) -> Config:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from exc
+    values: dict[str, Any] = {}
+    for table, body in doc.items():
+        if table not in TABLES:
+            raise ConfigError(f"{origin}: unknown table [{table}] (allowed: {', '.join(f'[{t}]' for t in TABLES)})")
+        if not isinstance(body, dict):
+            raise ConfigError(f"{origin}: '{table}' must be a table ([{table}])")
+        for key, value in body.items():
+            if key not in TABLES[table]:
+                raise ConfigError(f"{origin}: [{table}] unknown key '{key}' (allowed: {', '.join(TABLES[table])})")
+            want = TYPES[key]
+            names = " or ".join(t.__name__ for t in (want if isinstance(want, tuple) else (want,)))
+            if not isinstance(value, want) or isinstance(value, bool):
+                raise ConfigError(f"{origin}: [{table}] key '{key}' must be {names}, got {value!r}")
+            values[key] = value
+    settings = values.get("settings", {})
+    for name, value in settings.items():
+        if not isinstance(value, str | int | float | bool):
+            raise ConfigError(f"{origin}: [run.settings] key '{name}' must be a string or number, got {value!r}")
+    if settings:
+        values["settings"] = {k: str(v) for k, v in settings.items()}
+    return check(Config(**values), origin)
+
+
+def default_config_path() -> Path:
+    return data_dir() / "ki-monitor.toml"
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """``--config`` wins, then ``$KI_MONITOR_CONFIG``, then ``<data dir>/ki-monitor.toml`` if it
+    exists; without any file the defaults apply."""
+    explicit = path or os.environ.get(CONFIG_ENV)
+    file = Path(explicit) if explicit else default_config_path()
+    if not explicit and not file.exists():
+        return Config()
+    try:
+        text = file.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read the configuration file: {exc.strerror}") from exc
+    return parse_config(text, str(file))
+

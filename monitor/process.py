@@ -1,0 +1,64 @@
+"""Process plumbing for the long-running commands: rotating log files and stopping on signals."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(name)s] %(message)s"
+LOG_MAX_BYTES = 5 * 1024 * 1024
+LOG_BACKUPS = 5
+
+
+def setup_logging(log_file: str | None, level: int = logging.INFO) -> logging.Handler:
+    """Log to ``log_file`` (rotated at 5 MiB, 5 old files kept) or else to standard error.
+
+    Rotation by size rather than by day: a daemon that is restarted often would otherwise
+    keep many tiny files, and a broken site that logs a lot cannot fill the disk.
+    """
+    if log_file:
+        Path(log_file).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            Path(log_file).expanduser(), maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level)
+    # APScheduler says "Running job ..." at INFO for every run; ours says more, once.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    return handler
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event, on_signal: Callable[[int, int], None] | None = None,
+                    raise_on_second: bool = False) -> Iterator[list[int]]:
+    """SIGTERM and SIGINT set ``stop`` (must be entered in the main thread).
+
+    ``on_signal(signum, count)`` is told of each one. With ``raise_on_second`` a second signal
+    raises KeyboardInterrupt, for commands whose crawl runs in the main thread (Ctrl-C twice
+    = stop now). Yields the list of signals received.
+    """
+    received: list[int] = []
+
+    def handler(signum: int, _frame) -> None:
+        received.append(signum)
+        stop.set()
+        if on_signal:
+            on_signal(signum, len(received))
+        if raise_on_second and len(received) > 1:
+            raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield received
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
