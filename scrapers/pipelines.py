@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime
 
 from scrapy import signals
 
-from scrapers.extract import Extracted, extract
 from scrapers.items import PageItem
 from storage.db import open_db, transaction
 from storage.models import Fetch, Run, RunSource, Source
@@ -24,6 +24,14 @@ KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "cache-control"
                 "content-language", "content-disposition")
 
 _pool: Executor | None = None
+
+
+def extract_in_worker(*args):
+    # Imported here: the crawl process itself never needs trafilatura (~35 MB) when a worker
+    # process does the extraction.
+    from scrapers.extract import extract
+
+    return extract(*args)
 
 
 def extraction_pool(workers: int) -> Executor | None:
@@ -54,46 +62,75 @@ class ExtractPipeline:
         args = (item.body, item.final_url, item.headers.get("content-type"), item.hints)
         pool = extraction_pool(self.workers)
         if pool is None:
-            result = extract(*args)
+            result = extract_in_worker(*args)
         else:
-            result = await asyncio.wrap_future(pool.submit(extract, *args))
+            result = await asyncio.wrap_future(pool.submit(extract_in_worker, *args))
         _apply(item, result)
         return item
 
 
-def _apply(item: PageItem, result: Extracted) -> None:
+def _apply(item: PageItem, result) -> None:
     for key, value in asdict(result).items():
         setattr(item, key, value)
 
 
 class StorePipeline:
-    """Every fetch becomes a ``Fetch`` row; bodies are stored once per distinct content."""
+    """Every fetch becomes a ``Fetch`` row; bodies are stored once per distinct content.
+
+    Rows are written in small batches (one transaction each): per-row commits cost more than
+    the crawl itself on a fast site. A crawl killed with a batch in memory loses nothing the
+    next run does not fetch again, since no validators were stored for those pages.
+    """
+
+    BATCH = 25
+    MAX_AGE = 2.0  # seconds an item may wait for its batch
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         self.factory = open_db(crawler.settings.get("KI_MONITOR_DB"))
+        self.buffer: list[PageItem] = []
+        self.oldest = 0.0
 
     @classmethod
     def from_crawler(cls, crawler) -> StorePipeline:
         return cls(crawler)
 
     def process_item(self, item: PageItem, spider=None) -> PageItem:
-        spider = self.crawler.spider
-        with transaction(self.factory) as session:
-            sha = put_body(session, item.body) if item.body else None
-            session.add(Fetch(
-                run_id=getattr(spider, "run_id", None), source_id=item.source_id, url=item.url,
-                final_url=item.final_url, kind=item.kind,
-                status=304 if item.not_modified else item.status, not_modified=item.not_modified,
-                content_type=item.headers.get("content-type"), etag=item.headers.get("etag"),
-                last_modified=item.headers.get("last-modified"),
-                headers={k: v for k, v in item.headers.items() if k in KEPT_HEADERS},
-                fetched_at=now(), body_sha256=sha, title=item.title, text=item.text,
-                published=item.published, language=item.language, listing_title=item.listing_title,
-                listing_date=item.listing_date, error=item.error,
-            ))
-        self.crawler.stats.inc_value(f"ki_monitor/stored/{item.kind}")
+        if not self.buffer:
+            self.oldest = time.monotonic()
+        self.buffer.append(item)
+        if len(self.buffer) >= self.BATCH or time.monotonic() - self.oldest > self.MAX_AGE:
+            self.flush()
         return item
+
+    def close_spider(self, spider=None) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        run_id = getattr(self.crawler.spider, "run_id", None)
+        with transaction(self.factory) as session:
+            for item in self.buffer:
+                session.add(self.fetch_row(session, item, run_id))
+        for item in self.buffer:
+            self.crawler.stats.inc_value(f"ki_monitor/stored/{item.kind}")
+        self.buffer.clear()
+
+    @staticmethod
+    def fetch_row(session, item: PageItem, run_id: int | None) -> Fetch:
+        sha = put_body(session, item.body) if item.body else None
+        return Fetch(
+            run_id=run_id, source_id=item.source_id, url=item.url,
+            final_url=item.final_url, kind=item.kind,
+            status=304 if item.not_modified else item.status, not_modified=item.not_modified,
+            content_type=item.headers.get("content-type"), etag=item.headers.get("etag"),
+            last_modified=item.headers.get("last-modified"),
+            headers={k: v for k, v in item.headers.items() if k in KEPT_HEADERS},
+            fetched_at=now(), body_sha256=sha, title=item.title, text=item.text,
+            published=item.published, language=item.language, listing_title=item.listing_title,
+            listing_date=item.listing_date, error=item.error,
+        )
 
 
 class RunRecorder:
