@@ -105,7 +105,8 @@ def serve(db: Path, feeds: Path, **config) -> Iterator[str]:
     """The review app on a real HTTP server on 127.0.0.1 (free port); yields its base URL."""
     server = make_server("127.0.0.1", 0, None, threaded=True)  # type: ignore[arg-type]
     base = f"http://127.0.0.1:{server.server_port}"
-    server.app = create_app(WebConfig(db=str(db), feeds_dir=feeds, base_url=base, **config))
+    config.setdefault("base_url", base)
+    server.app = create_app(WebConfig(db=str(db), feeds_dir=feeds, **config))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
