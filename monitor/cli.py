@@ -15,6 +15,7 @@ from monitor.commands.run import demo, feed, run
 from monitor.commands.schedule import schedule
 from monitor.commands.serve import serve
 from monitor.commands.snapshots import snapshots
+from monitor.commands.sources import sources
 
 
 class Main(click.Group):
@@ -51,6 +52,7 @@ main.add_command(demo)
 main.add_command(feed)
 main.add_command(snapshots)
 main.add_command(serve)
+main.add_command(sources)
 main.add_command(analyze_cmd)
 main.add_command(eval_cmd)
 main.add_command(reanalyze_cmd)

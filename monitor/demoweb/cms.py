@@ -247,12 +247,16 @@ class WordPress(Family):
         base = site.base_url
         ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
-        def urlset(locs: list[str]) -> str:
-            urls = "".join(f"<url><loc>{xml_escape(u)}</loc></url>" for u in locs)
+        def urlset(locs: list[str], lastmods: list[str] | None = None) -> str:
+            mods = lastmods or [""] * len(locs)
+            urls = "".join(f"<url><loc>{xml_escape(u)}</loc>" + (f"<lastmod>{m}</lastmod>" if m else "") + "</url>"
+                           for u, m in zip(locs, mods, strict=True))
             return f'<?xml version="1.0" encoding="UTF-8"?><urlset {ns}>{urls}</urlset>'
 
+        posts = [e for e in site.entries if e.pdf is None]
         children = {
-            "/wp-sitemap-posts-post-1.xml": urlset([site.article_url(e) for e in site.entries if e.pdf is None]),
+            "/wp-sitemap-posts-post-1.xml": urlset([site.article_url(e) for e in posts],
+                                                   [e.modified.isoformat() for e in posts]),
             "/wp-sitemap-posts-page-1.xml": urlset([f"{base}/", f"{base}/aktuelles/",
                                                     *(f"{base}{h}" for _, h in NAV_ITEMS)]),
             "/wp-sitemap-taxonomies-category-1.xml": urlset([f"{base}/category/presse/"]),
