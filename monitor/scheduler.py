@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -51,6 +52,15 @@ def scheduled_run(ids: list[str] | None = None) -> None:
         log.error("a scheduled job fired without a running scheduler; ignored")
         return
     _active.run_job(tuple(ids or ()), "interval" if ids else "schedule")
+
+
+class _BackgroundScheduler(BackgroundScheduler):
+    def _process_jobs(self):
+        # Upstream skips processing only while paused: a wake-up that lands after shutdown()
+        # began would still advance due jobs it can no longer submit, losing a missed run.
+        if self.state != STATE_RUNNING:
+            return None
+        return super()._process_jobs()
 
 
 def run_options(cfg: Config, trigger: str, ids: tuple[str, ...] = (),
@@ -91,7 +101,7 @@ class Scheduler:
         self.stop = threading.Event()
         self.factory = open_db(cfg.db)  # migrated before APScheduler adds its table
         self.url = resolve_url(cfg.db)
-        self.aps = BackgroundScheduler(
+        self.aps = _BackgroundScheduler(
             # The engine of the app: its SQLite pragmas (WAL, busy_timeout) cover the job store too.
             jobstores={"default": SQLAlchemyJobStore(engine=engine_for(self.url), tablename=JOBS_TABLE)},
             executors={"default": ThreadPoolExecutor(4)},
