@@ -51,7 +51,9 @@ def list_(db, source_id, url, since, kind, limit) -> None:
                           f"{f.status}" + (" (unchanged)" if f.not_modified else ""),
                           f.published.isoformat() if isinstance(f.published, date) else "",
                           (f.title or f.final_url)[:70])
-        console.print(table if rows else "No snapshots match.")
+        # Piped output keeps one snapshot per line (grep, cut); a terminal gets its own width.
+        out = console if console.is_terminal else Console(highlight=False, width=220)
+        out.print(table if rows else "No snapshots match.")
 
 
 @snapshots.command("show")
