@@ -15,6 +15,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from scrapers.dates import find_published
 
+MIN_TEXT = 40  # fewer characters of main text: a menu or an error page, not a release
 XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -68,8 +69,8 @@ def extract_html(body: bytes, url: str, content_type: str | None, hints: dict[st
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
         deduplicate=False, as_dict=False,  # True drops paragraphs seen in other pages
     )
-    if doc is None or not doc.text:
-        return Extracted(error="no main text found")
+    if doc is None or not doc.text or len(doc.text.strip()) < MIN_TEXT:
+        return Extracted(error="no main text found" + (f" (only {len(doc.text.strip())} characters)" if doc and doc.text else ""))
     text = clean_text(doc.text)
     title = clean_text(doc.title or "") or None
     if hints.get("body") or hints.get("title"):
