@@ -23,6 +23,7 @@ from flask import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.clock import BERLIN, aware
 from monitor.corrections import LABELS, CorrectionError, correct, corrected_releases, export_zip
 from monitor.feeds import feed_specs, slugify, write_feeds
 from monitor.web import queries, safety
@@ -78,7 +79,10 @@ def _setup(state) -> None:
 def _de_date(value: date | datetime | None, with_time: bool = False) -> str:
     if value is None:
         return "–"
-    return value.strftime("%d.%m.%Y %H:%M" if with_time and isinstance(value, datetime) else "%d.%m.%Y")
+    if isinstance(value, datetime):  # stored in UTC; readers think in Berlin time
+        value = aware(value).astimezone(BERLIN)
+        return value.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
+    return value.strftime("%d.%m.%Y")
 
 
 def _euro(value: float) -> str:
