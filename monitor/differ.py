@@ -118,12 +118,16 @@ class Differ:
         self.result = DiffResult()
         self.runs_touched: set[int] = set()
         self.processed = 0  # fetches handled by the last run()
+        self.known: dict[str, Release] = {}  # releases of the batch by URL
 
     def run(self, run_id: int | None = None, limit: int | None = None) -> DiffResult:
         """Process pending fetches (at most ``limit``); with ``run_id``, also removals of that run."""
         pending = self.session.scalars(
             select(Fetch).where(Fetch.diffed.is_(False)).order_by(Fetch.id).limit(limit)).all()
         self.processed = len(pending)
+        # One query for the releases of the whole batch instead of one per fetch.
+        urls = {u for f in pending if f.kind == "release" for u in (f.url, f.final_url)}
+        self.known = {r.url: r for r in self.session.scalars(select(Release).where(Release.url.in_(urls)))}
         for fetch in pending:
             if fetch.kind == "release":
                 self.apply(fetch)
@@ -136,7 +140,7 @@ class Differ:
         return self.result
 
     def release_for(self, fetch: Fetch, url: str) -> Release | None:
-        return self.session.scalar(select(Release).where(Release.url.in_({url, fetch.url})))
+        return self.known.get(url) or self.known.get(fetch.url)
 
     def apply(self, fetch: Fetch) -> None:
         url = fetch.final_url if fetch.status in (200, 304) else fetch.url
@@ -158,6 +162,7 @@ class Differ:
             )
             self.session.add(release)
             self.session.flush()
+            self.known[url] = release
             self.record(release, fetch, "new")
             self.result.new.append(release.id)
             return

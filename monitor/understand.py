@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from monitor.analysis import ANALYSIS_VERSION, Analysis, Document, analyze
 from monitor.analysis.events import event_key, same_event
@@ -93,7 +93,8 @@ class Understanding:
         if day is not None:
             query = query.where(or_(Event.published.is_(None),
                                     Event.published.between(day - MATCH_WINDOW, day + MATCH_WINDOW)))
-        candidates = sorted(self.session.scalars(query), key=lambda e: e.key != key)
+        candidates = sorted(self.session.scalars(query.options(selectinload(Event.releases))),
+                            key=lambda e: e.key != key)
         for event in candidates:
             if any(same_event((doc, result), (document_of(o), analysis_of(o))) for o in event.releases if o.id != release.id):
                 return event
