@@ -17,6 +17,7 @@ from storage.models import Fetch, Run
 FAST_CRAWL = {"AUTOTHROTTLE_START_DELAY": "0.01", "AUTOTHROTTLE_MAX_DELAY": "0.5", "RETRY_TIMES": "1"}
 # A crawl that takes a few seconds on loopback, so a test can act while it runs.
 SLOW_CRAWL = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0.4", "RANDOMIZE_DOWNLOAD_DELAY": "False",
+              "CONCURRENT_REQUESTS": "1",  # else a graceful stop still finishes all queued requests
               "RETRY_TIMES": "1"}
 CLI = [sys.executable, "-m", "monitor.cli"]
 
