@@ -22,6 +22,12 @@ from storage.models import Lock, Run, RunSource
 console = Console(highlight=False)
 
 
+def _wide_when_piped() -> None:
+    """Tables for logs, mail from cron and pipes: do not wrap at rich's default 80 columns."""
+    if not console.is_terminal:
+        console.width = max(console.width, 150)
+
+
 def local(dt: datetime | None) -> str:
     return aware(dt).astimezone(BERLIN).strftime("%Y-%m-%d %H:%M:%S") if dt else "-"
 
@@ -101,6 +107,7 @@ def print_run(rec: dict) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def runs(db, last, as_json) -> None:
     """Run history: per run and source, requests, responses by status, bytes, changes, errors, time."""
+    _wide_when_piped()
     with open_db(db)() as session:
         records = [run_record(r) for r in recent_runs(session, last)]
     if as_json:
@@ -150,6 +157,7 @@ def status_record(db: str | None, failing_after: int) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(config_file, db, failing_after, as_json) -> None:
     """Next scheduled run, the last run's result and the sources that keep failing."""
+    _wide_when_piped()
     cfg = load(config_file, db=db, failing_after=failing_after)
     rec = status_record(cfg.db, cfg.failing_after)
     if as_json:
