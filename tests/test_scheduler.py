@@ -12,8 +12,10 @@ import feedparser
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.triggers.interval import IntervalTrigger
+from click.testing import CliRunner
 from schedule_support import FAST_CRAWL, config_toml, ki_monitor, registry_for, runs_of
 
+from monitor.cli import main
 from monitor.clock import BERLIN
 from monitor.config import Config, ConfigError, load_config
 from monitor.demoweb import DemoWeb
@@ -180,3 +182,19 @@ def test_command_line_options_win_over_the_config_file(tmp_path: Path):
     assert cfg.settings == {"DOWNLOAD_DELAY": "2", "RETRY_TIMES": "1"}
     result = ki_monitor("schedule", "--config", str(path), "--time", "25:00")
     assert result.returncode == 1 and "command line: [schedule] key 'time' expected HH:MM" in result.stderr
+
+
+def test_deployment_files_call_existing_commands_with_a_valid_config():
+    """The unit files, the crontab line and the README call what the tests above exercise."""
+    deploy = Path(__file__).resolve().parents[1] / "deploy"
+    assert load_config(deploy / "ki-monitor.toml").time == "06:30"
+    readme = (deploy.parent / "README.md").read_text("utf-8")
+    lines = [line for name in ("ki-monitor.service", "ki-monitor-once.service", "crontab")
+             for line in (deploy / name).read_text("utf-8").splitlines() if "/bin/ki-monitor " in line]
+    assert len(lines) == 3
+    for line in lines:
+        command = line.split("/bin/ki-monitor ", 1)[1].split(">")[0].split()
+        assert command[0] == "schedule" and "--config" in command
+        assert " ".join(command) in readme
+        result = CliRunner().invoke(main, [*command, "--help"])  # every option named exists
+        assert result.exit_code == 0, result.output
