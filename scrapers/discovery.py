@@ -328,11 +328,13 @@ def _date_in(item: Selector) -> date | None:
 
 
 def _candidate(item: Selector, base: str, link_css: str) -> Candidate | None:
-    href = item.css(f"{link_css}::attr(href)").get() or item.css("a::attr(href)").get()
-    if not href:
+    # Elements first, then their href: "h3 a, .header a::attr(href)" would apply ::attr to the
+    # last alternative only.
+    links = [a for a in item.css(link_css) if a.attrib.get("href")] or item.css("a[href]")
+    if not links:
         return None
-    title = " ".join((item.css(link_css).xpath("string()").get() or "").split()) or None
-    return Candidate(urljoin(base, href.strip()), title, _date_in(item))
+    title = " ".join(links[0].xpath("string()").get().split()) or None
+    return Candidate(urljoin(base, links[0].attrib["href"].strip()), title, _date_in(item))
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:

@@ -100,3 +100,15 @@ def test_redirected_release_is_stored_under_the_listed_url(crawled) -> None:
     fetch = releases(db, "drupal-views")[site.base_url + old]
     assert (fetch.final_url, fetch.status) == (site.base_url + new, 200)
     assert (old, 301) in site.hits
+
+
+def test_family_base_spiders_find_the_same_releases_with_their_hints(tmp_path: Path) -> None:
+    families = {"typo3-news": "typo3", "drupal-views": "drupal", "wordpress-listing": "wordpress"}
+    sites = discovery_sites(list(families))
+    with start_demo_web(sites):
+        registry = tmp_path / "sources.toml"
+        registry.write_text("".join(f'[[source]]\nid = "{s.id}"\nki = "NRW"\nurl = "{s.start_url}"\n'
+                                    f'cms = "{families[s.id]}"\n' for s in sites), "utf-8")
+        crawl(tmp_path / "c.db", registry)
+        for site in sites:
+            assert set(releases(tmp_path / "c.db", site.id)) == site.expected_urls(), site.id
