@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +44,8 @@ class Env:
         return RunOptions(db=str(self.db), sources=str(self.registry), feeds_dir=self.feeds,
                           settings=dict(FAST_CRAWL), **overrides)
 
-    def run(self, **overrides) -> RunSummary:
-        return run_once(self.options(**overrides))
+    def run(self, on_start: Callable[[subprocess.Popen], None] | None = None, **overrides) -> RunSummary:
+        return run_once(self.options(**overrides), on_start)
 
     def parse(self, name: str) -> feedparser.FeedParserDict:
         parsed = feedparser.parse((self.feeds / name).read_bytes())
