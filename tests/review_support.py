@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -112,6 +113,9 @@ def serve(db: Path, feeds: Path, **config) -> Iterator[str]:
     try:
         yield base
     finally:
+        refresher = server.app.extensions.get("review_feeds")
+        if refresher is not None:
+            refresher.wait(60)  # no feed rewrite outlives the test
         server.shutdown()
         thread.join(5)
 
@@ -125,6 +129,16 @@ class Reply:
     @property
     def text(self) -> str:
         return self.body.decode("utf-8")
+
+
+def eventually(check, timeout: float = 30.0) -> bool:
+    """Poll ``check`` until it holds (feeds are rewritten in the background after a correction)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 class Client:

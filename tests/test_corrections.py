@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from review_support import EDITED_SITE, EDITED_SLUG, Client, Crawled, crawled_demo_web, serve
+from review_support import (
+    EDITED_SITE,
+    EDITED_SLUG,
+    Client,
+    Crawled,
+    crawled_demo_web,
+    eventually,
+    serve,
+)
 from sqlalchemy import select
 
 from monitor.analysis.corpus import load as load_corpus
@@ -81,7 +89,7 @@ def test_correcting_a_visit_to_irrelevant_removes_it_from_events_and_feeds(crawl
         reply = client.post(f"/release/{release.id}/correct",
                             form_of(client, release.id) | {"label": "irrelevant", "note": "Termin in Bayern"})
         assert reply.status == 303 and reply.headers["location"].endswith(f"/release/{release.id}?done=1")
-        assert url not in client.get("/feeds/besuche.xml").text  # feeds rewritten at once
+        assert eventually(lambda: url not in client.get("/feeds/besuche.xml").text)  # feeds rewritten
         assert f'href="/release/{release.id}"' not in client.get("/").text
         page = client.get(f"/release/{release.id}?done=1")
         assert "Korrektur gespeichert" in page.text and "Termin in Bayern" in page.text
@@ -98,7 +106,7 @@ def test_correcting_an_irrelevant_release_to_funding_puts_it_in_the_funding_feed
         client = Client(base)
         assert release.url not in client.get("/feeds/foerderung.xml").text
         assert correct_via_form(client, release.id, "funding") == 303
-        assert release.url in client.get("/feeds/foerderung.xml").text
+        assert eventually(lambda: release.url in client.get("/feeds/foerderung.xml").text)
         assert f'href="/release/{release.id}"' in client.get("/?type=funding").text
 
 

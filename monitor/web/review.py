@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.clock import BERLIN, aware
 from monitor.corrections import LABELS, CorrectionError, correct, corrected_releases, export_zip
-from monitor.feeds import feed_specs, slugify, write_feeds
+from monitor.feeds import feed_specs, slugify
 from monitor.web import queries, safety
+from monitor.web.refresh import FeedRefresher
 from monitor.web.textview import diff_rows, highlight
 from scrapers.kis import load_kis, regierungsbezirke
 from storage.db import open_db
@@ -48,13 +49,25 @@ def config():
     return current_app.config["KI"]
 
 
+def factory() -> sessionmaker[Session]:
+    found: sessionmaker[Session] | None = current_app.extensions.get("review_db")
+    if found is None:
+        found = current_app.extensions["review_db"] = open_db(config().db)
+    return found
+
+
 def db() -> Session:
     if "review_db" not in g:
-        factory: sessionmaker[Session] | None = current_app.extensions.get("review_db")
-        if factory is None:
-            factory = current_app.extensions["review_db"] = open_db(config().db)
-        g.review_db = factory()
+        g.review_db = factory()()
     return g.review_db
+
+
+def refresher() -> FeedRefresher:
+    found: FeedRefresher | None = current_app.extensions.get("review_feeds")
+    if found is None:
+        found = current_app.extensions["review_feeds"] = FeedRefresher(factory(), config().feeds_dir,
+                                                                       config().base_url)
+    return found
 
 
 @review_bp.teardown_app_request
@@ -134,7 +147,7 @@ def release(release_id: int):
         segments=highlight(rel.text, rel.evidence or []), facts=queries.event_facts(rel.event) if rel.event else None,
         versions=queries.version_fetch_pairs(rel), corrections=queries.corrections_of(session, rel.id),
         access=access, labels=LABELS, csrf=_csrf_token() if access["enabled"] else None,
-        message=request.args.get("done") == "1" and "Korrektur gespeichert." or None)
+        message="Korrektur gespeichert; die Feeds werden neu geschrieben." if request.args.get("done") == "1" else None)
     response = Response(html)
     if access["enabled"]:
         response.set_cookie(safety.CSRF_COOKIE, g.csrf, httponly=True, samesite="Strict", path="/")
@@ -164,8 +177,8 @@ def correct_release(release_id: int):
         session.rollback()
         abort(400, str(exc))
     session.commit()
-    # Feeds are files rebuilt after each run; rebuild now so readers see the correction at once.
-    write_feeds(session, cfg.feeds_dir, cfg.base_url)
+    # Feeds are files rebuilt after each run; rebuild now so readers see the correction soon.
+    refresher().request()
     return redirect(url_for("review.release", release_id=release_id, done=1), code=303)
 
 
