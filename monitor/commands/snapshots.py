@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -136,13 +138,17 @@ def diff_(ids, url, db, context, color) -> None:
                                      _label(a), _label(b), n=context, lineterm="")
     styles = {"+": "green", "-": "red", "@": "cyan"}
     any_line = False
-    for line in lines:
-        any_line = True
-        if line.startswith(("+++", "---")):
-            line = click.style(line, bold=True)
-        elif style := styles.get(line[:1]):
-            line = click.style(line, fg=style)
-        click.echo(line, color=color)  # None: ANSI codes are stripped unless stdout is a terminal
+    try:
+        for line in lines:
+            any_line = True
+            if line.startswith(("+++", "---")):
+                line = click.style(line, bold=True)
+            elif style := styles.get(line[:1]):
+                line = click.style(line, fg=style)
+            click.echo(line, color=color)  # None: ANSI codes are stripped unless stdout is a terminal
+    except BrokenPipeError:  # `| head` has seen enough
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        return
     if not any_line:
         click.echo("The extracted texts are identical.")
 
