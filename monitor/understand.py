@@ -56,8 +56,10 @@ class Understanding:
             if release_ids:
                 conds.append(Release.id.in_(release_ids))
             query = query.where(or_(*conds))
+        releases = list(self.session.scalars(query))
+        self.load_events(releases)
         changed = []
-        for release in self.session.scalars(query):
+        for release in releases:
             before = (release.label, release.ki, release.visitors, release.amounts_eur, release.event_date)
             apply_analysis(release, analyze(document_of(release)))
             self.assign_event(release)
@@ -66,7 +68,19 @@ class Understanding:
         self.session.flush()
         return changed
 
+    def load_events(self, releases: list[Release]) -> None:
+        """The events a batch can join, loaded once with their releases (matching runs in
+        memory: a query per release cost more than the analysis itself)."""
+        days = [d for r in releases if (d := r.event_date or r.published)]
+        query = select(Event).options(selectinload(Event.releases))
+        if days and len(days) == len(releases):
+            query = query.where(or_(Event.published.is_(None), Event.published.between(
+                min(days) - 2 * MATCH_WINDOW, max(days) + 2 * MATCH_WINDOW)))
+        self.events: list[Event] = list(self.session.scalars(query))
+
     def assign_event(self, release: Release) -> None:
+        if not hasattr(self, "events"):
+            self.load_events([release])
         label = release.effective_label
         if label not in EVENT_LABELS or release.removed_at is not None:
             self.detach(release)
@@ -80,23 +94,22 @@ class Understanding:
         release.event = event
         if release.published and (event.published is None or release.published < event.published):
             event.published = release.published
-        self.session.flush()
 
     def _fits(self, event: Event, release: Release, doc: Document, result: Analysis) -> bool:
-        others = [r for r in event.releases if r.id != release.id]
+        others = [r for r in event.releases if r is not release]
         return not others or any(same_event((doc, result), (document_of(o), analysis_of(o))) for o in others)
 
     def find_event(self, release: Release, doc: Document, result: Analysis) -> Event | None:
         key = event_key(doc, result)
         day = release.event_date or release.published
-        query = select(Event).where(Event.label == release.effective_label)
-        if day is not None:
-            query = query.where(or_(Event.published.is_(None),
-                                    Event.published.between(day - MATCH_WINDOW, day + MATCH_WINDOW)))
-        candidates = sorted(self.session.scalars(query.options(selectinload(Event.releases))),
-                            key=lambda e: e.key != key)
+        label = release.effective_label
+
+        def near(event: Event) -> bool:
+            return day is None or event.published is None or abs(event.published - day) <= MATCH_WINDOW
+
+        candidates = sorted((e for e in self.events if e.label == label and near(e)), key=lambda e: e.key != key)
         for event in candidates:
-            if any(same_event((doc, result), (document_of(o), analysis_of(o))) for o in event.releases if o.id != release.id):
+            if any(same_event((doc, result), (document_of(o), analysis_of(o))) for o in event.releases if o is not release):
                 return event
         return None
 
@@ -106,16 +119,22 @@ class Understanding:
                       published=release.published or release.event_date or _day(release.first_seen_at),
                       created_at=self.clock())
         self.session.add(event)
+        self.events.append(event)
         return event
 
     def detach(self, release: Release) -> None:
         event = release.event
         if event is None:
             return
-        release.event = None
-        self.session.flush()
-        if not [r for r in event.releases if r.id != release.id]:
-            self.session.delete(event)
+        release.event = None  # the ORM keeps event.releases in step in memory
+        if not event.releases:
+            if event in self.events:
+                self.events.remove(event)
+            if event in self.session.new:
+                self.session.expunge(event)
+            else:
+                self.session.delete(event)
+                self.session.flush()  # before a new event may take the same GUID
 
 
 def _day(dt: datetime | None) -> date | None:
