@@ -156,7 +156,7 @@ def _pump(stream, logger: logging.Logger) -> None:
         line = line.rstrip()
         level = next((lv for name, lv in (("CRITICAL", 50), ("ERROR", 40), ("WARNING", 30))
                       if f"] {name}:" in line), logging.INFO)
-        if line:
+        if line and not (level == logging.INFO and "[alembic." in line):  # migration chatter, every run
             logger.log(level, "%s", line)
     stream.close()
 

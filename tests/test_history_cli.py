@@ -11,10 +11,12 @@ import pytest
 from schedule_support import FAST_CRAWL, config_toml, ki_monitor, registry_for
 
 from monitor.clock import BERLIN
+from monitor.commands.progress import snapshot
 from monitor.config import Config
 from monitor.demoweb import start_demo_web
 from monitor.demoweb.catalog import demo_sites
 from monitor.scheduler import Scheduler, stored_next_runs
+from storage.db import open_db
 
 # A source whose server is gone: every run fails it.
 BROKEN = '\n[[source]]\nid = "gone"\nname = "Gone"\nki = "Aachen"\nurl = "http://127.0.0.1:9/presse/"\n'
@@ -88,3 +90,11 @@ def test_status_reports_the_next_scheduled_time_the_last_run_and_sources_failing
     data = json.loads(ki_monitor("status", "--config", str(config), "--json").stdout)
     assert [f["source"] for f in data["failing"]] == ["gone"]
     assert data["last_run"]["id"] == 2 and data["running"] is None
+
+
+def test_live_progress_reads_each_sources_state_and_pages_from_the_database(history: History):
+    with open_db(str(history.db))() as session:
+        rows = {r.source_id: r for r in snapshot(session, 1, ["stk-nrw", "gone", "not-started"])}
+    assert (rows["stk-nrw"].state, rows["gone"].state, rows["not-started"].state) == ("ok", "failed", "waiting")
+    assert rows["stk-nrw"].pages >= 4 and rows["not-started"].pages == 0
+    assert rows["stk-nrw"].seconds is not None and rows["stk-nrw"].seconds > 0
