@@ -72,7 +72,7 @@ class Filters:
         label = args.get("type") if args.get("type") in EVENT_LABELS else None
         ki = args.get("ki") if args.get("ki") in kis else None
         rb = args.get("rb") if args.get("rb") in regierungsbezirke() else None
-        return cls(label, ki, rb, _day(args.get("from")), _day(args.get("to")), _int(args.get("page"), 1))
+        return cls(label, ki, rb, _day(args.get("from")), _day(args.get("to")), page_number(args.get("page")))
 
     def query_args(self, **override) -> dict[str, str]:
         """The filters as URL parameters, for pagination links."""
@@ -90,7 +90,7 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _int(value: str | None, default: int) -> int:
+def page_number(value: str | None, default: int = 1) -> int:
     try:
         return max(1, min(int(value), 100_000)) if value else default
     except ValueError:

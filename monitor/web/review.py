@@ -85,7 +85,8 @@ def _headers(response: Response) -> Response:
 @review_bp.record_once
 def _setup(state) -> None:
     app: Flask = state.app
-    app.jinja_env.filters.update(rv_date=_de_date, rv_euro=_euro, rv_label=lambda v: LABEL_NAMES.get(v, v or "–"))
+    app.jinja_env.filters.update(rv_date=_de_date, rv_euro=_euro, rv_href=_web_href,
+                                 rv_label=lambda v: LABEL_NAMES.get(v, v or "–"))
     app.jinja_env.globals.update(rv_labels=LABEL_NAMES, rv_main_feeds=MAIN_FEEDS)
 
 
@@ -96,6 +97,11 @@ def _de_date(value: date | datetime | None, with_time: bool = False) -> str:
         value = aware(value).astimezone(BERLIN)
         return value.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
     return value.strftime("%d.%m.%Y")
+
+
+def _web_href(url: str | None) -> str:
+    """Only http(s) links to the original pages; anything else (javascript:, data:) goes nowhere."""
+    return url if url and url.lower().startswith(("http://", "https://")) else "#"
 
 
 def _euro(value: float) -> str:
@@ -131,7 +137,7 @@ def overview():
 @review_bp.get("/releases")
 def releases():
     label = request.args.get("label") if request.args.get("label") in LABELS else None
-    page = queries.releases_page(db(), queries._int(request.args.get("page"), 1), label)
+    page = queries.releases_page(db(), queries.page_number(request.args.get("page")), label)
     return render_template("review/releases.html", page=page, label=label)
 
 
@@ -240,7 +246,7 @@ def diff(a: int, b: int):
 
 @review_bp.get("/runs")
 def runs():
-    page = queries.runs_page(db(), queries._int(request.args.get("page"), 1))
+    page = queries.runs_page(db(), queries.page_number(request.args.get("page")))
     return render_template("review/runs.html", page=page)
 
 
