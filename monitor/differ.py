@@ -119,6 +119,7 @@ class Differ:
         self.runs_touched: set[int] = set()
         self.processed = 0  # fetches handled by the last run()
         self.known: dict[str, Release] = {}  # releases of the batch by URL
+        self.created: list[Release] = []
 
     def run(self, run_id: int | None = None, limit: int | None = None) -> DiffResult:
         """Process pending fetches (at most ``limit``); with ``run_id``, also removals of that run."""
@@ -137,6 +138,8 @@ class Differ:
         if run_id is not None:
             self.mark_missing(run_id)
         self.session.flush()
+        self.result.new += [r.id for r in self.created]
+        self.created.clear()
         return self.result
 
     def release_for(self, fetch: Fetch, url: str) -> Release | None:
@@ -161,10 +164,9 @@ class Differ:
                 last_seen_at=when, last_fetch_id=fetch.id,
             )
             self.session.add(release)
-            self.session.flush()
             self.known[url] = release
             self.record(release, fetch, "new")
-            self.result.new.append(release.id)
+            self.created.append(release)  # its id exists after the batch's one flush
             return
         release.last_seen_at, release.last_fetch_id = when, fetch.id
         if release.removed_at is not None:
@@ -188,12 +190,10 @@ class Differ:
         event.update_note = f"{when.astimezone(BERLIN):%d.%m.%Y}, {release.source_id}: {note}"
 
     def record(self, release: Release, fetch: Fetch, kind: str, diff: str | None = None) -> None:
-        version = ReleaseVersion(release_id=release.id, fetch_id=fetch.id, title=release.title, text=release.text,
+        version = ReleaseVersion(release=release, fetch_id=fetch.id, title=release.title, text=release.text,
                                  text_hash=release.text_hash, created_at=self.clock())
-        self.session.add(version)
-        self.session.flush()
-        self.session.add(Change(run_id=fetch.run_id, source_id=release.source_id, release_id=release.id,
-                                version_id=version.id, kind=kind, diff=diff, created_at=self.clock()))
+        self.session.add(Change(run_id=fetch.run_id, source_id=release.source_id, release=release,
+                                version=version, kind=kind, diff=diff, created_at=self.clock()))
 
     def remove(self, release: Release, run_id: int | None, why: str) -> None:
         release.removed_at = self.clock()

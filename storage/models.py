@@ -201,6 +201,8 @@ class Change(Base):
     kind: Mapped[str] = mapped_column(String(20))  # new | updated | removed
     diff: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    release: Mapped[Release] = relationship()
+    version: Mapped[ReleaseVersion | None] = relationship()
 
 
 class Correction(Base):

@@ -75,9 +75,12 @@ def find_places(text: str) -> list[Place]:
 def _attached(sentence: str, allow_abbrev: bool) -> list[str]:
     """KIs whose place is grammatically attached to a KI term in this sentence."""
     _, table, _, adjectives = _forms()
+    terms = ki_matches(sentence, allow_abbrev)
+    if not terms:  # most sentences: skip the costly place scan
+        return []
     places = find_places(sentence)
     found: list[str] = []
-    for term in ki_matches(sentence, allow_abbrev):
+    for term in terms:
         before = sentence[: term.start()].split()
         adj = adjectives.get(before[-1]) if before else None
         # "Mülheimer" next to Köln is Köln-Mülheim, not Mülheim an der Ruhr.
