@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Run, RunSource
@@ -36,29 +36,34 @@ class SourceHealth:
         return "found no press releases"
 
 
-def bad(rs: RunSource) -> bool:
+def bad(rs) -> bool:
     return rs.status != "ok" or rs.candidates == 0
 
 
+# Runs that were stopped on request say nothing about a source's health; running ones not yet.
+NOT_COUNTED = ("running", "interrupted")
+
+
 def source_health(session: Session, history: int = 30) -> dict[str, SourceHealth]:
-    """Health of every source that has run, from its newest ``history`` finished runs."""
-    rows = session.execute(
-        select(RunSource, Run.started_at).join(Run, Run.id == RunSource.run_id)
-        .where(Run.status != "running").order_by(RunSource.source_id, Run.started_at.desc())
-    ).all()
-    by_source: dict[str, list[tuple[RunSource, datetime]]] = {}
-    for rs, started in rows:
-        by_source.setdefault(rs.source_id, []).append((rs, started))
+    """Health of every source from its newest ``history`` finished runs.
+
+    A window function keeps the newest runs per source in SQL, so a year of per-source rows
+    is never loaded.
+    """
+    ranked = select(
+        RunSource.source_id, RunSource.status, RunSource.candidates, RunSource.error_text, Run.started_at,
+        func.row_number().over(partition_by=RunSource.source_id, order_by=(Run.started_at.desc(), Run.id.desc()))
+        .label("n"),
+    ).join(Run, Run.id == RunSource.run_id).where(Run.status.notin_(NOT_COUNTED)).subquery()
+    rows = session.execute(select(ranked).where(ranked.c.n <= history).order_by(ranked.c.source_id, ranked.c.n)).all()
+    by_source: dict[str, list] = {}
+    for row in rows:
+        by_source.setdefault(row.source_id, []).append(row)
     out = {}
     for source_id, runs in by_source.items():
-        runs = runs[:history]
-        streak = 0
-        for rs, _ in runs:
-            if not bad(rs):
-                break
-            streak += 1
-        last_ok = next((started for rs, started in runs if not bad(rs)), None)
-        newest = runs[0][0]
+        streak = next((i for i, r in enumerate(runs) if not bad(r)), len(runs))
+        last_ok = next((r.started_at for r in runs if not bad(r)), None)
+        newest = runs[0]
         out[source_id] = SourceHealth(source_id, streak, last_ok, newest.error_text, newest.status, newest.candidates)
     return out
 

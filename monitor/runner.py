@@ -59,8 +59,8 @@ class RunOptions:
     on_tick: Callable[[int], None] | None = None  # called with the run id while the crawl runs
     capture_log: bool = False  # crawl's stderr into the logger "ki_monitor.crawl", not inherited
     log_level: str | None = None  # the crawl's log level (its default is WARNING)
-    # While the crawl runs, diff and analyse what it stored so far every this many seconds,
-    # so analysis uses the second core instead of queueing behind the downloads.
+    # While the crawl runs, diff and analyse what it has stored for up to this many seconds
+    # per tick (0: only after the crawl).
     step_seconds: float = 1.0
 
     @property
@@ -173,8 +173,10 @@ def _stop_child(proc: subprocess.Popen, grace: float = STOP_GRACE) -> int:
 
 
 def crawl(run_id: int, opts: RunOptions, sources: list[Source],
-          on_start: Callable[[subprocess.Popen], None] | None = None) -> int:
-    """Run the crawl subprocess to its end; returns its exit code.
+          on_start: Callable[[subprocess.Popen], None] | None = None,
+          meanwhile: Callable[[], None] | None = None) -> int:
+    """Run the crawl subprocess to its end, calling ``meanwhile`` between waits; returns its
+    exit code.
 
     The child runs in its own session, so a terminal's Ctrl-C reaches only us and we decide
     how the crawl stops.
@@ -201,6 +203,8 @@ def crawl(run_id: int, opts: RunOptions, sources: list[Source],
                     opts.on_tick(run_id)
                 except Exception:  # a broken progress display must not break the run
                     log.exception("progress callback failed")
+            if meanwhile and stopping_since is None:
+                meanwhile()
             if opts.stop is not None and opts.stop.is_set():
                 if stopping_since is None:
                     log.info("stopping the crawl of run %s (SIGINT to the crawl process)", run_id)
@@ -216,6 +220,27 @@ def crawl(run_id: int, opts: RunOptions, sources: list[Source],
         if pump is not None:
             pump.join(timeout=5)
     return code
+
+
+# Fetches per transaction while the crawl is still writing: short write locks on SQLite.
+BATCH = 50
+
+
+def process_pending(factory: sessionmaker[Session], opts: RunOptions, seconds: float) -> DiffResult:
+    """Diff and analyse pending fetches for about ``seconds``, ``BATCH`` per transaction, so
+    analysis runs on the second core while the crawl downloads instead of queueing behind it,
+    and the crawl's own writes never wait long for the SQLite write lock."""
+    total = DiffResult()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with transaction(factory) as session:
+            differ = Differ(session, opts.clock)
+            result = differ.run(limit=BATCH)
+            Understanding(session, opts.clock).run(result.new + result.updated)
+        total.extend(result)
+        if differ.processed < BATCH:
+            break
+    return total
 
 
 def post_process(factory: sessionmaker[Session], run_id: int | None, opts: RunOptions,
@@ -267,14 +292,17 @@ def run_once(opts: RunOptions, on_start: Callable[[subprocess.Popen], None] | No
             raise Cancelled("stop requested before the run started")
         mark_interrupted(factory, opts.clock)
         run_id = start_run(factory, opts)
+        during = DiffResult()
+        meanwhile = (lambda: during.extend(process_pending(factory, opts, opts.step_seconds))) \
+            if opts.step_seconds > 0 else None
         try:
-            code = crawl(run_id, opts, sources, on_start)
+            code = crawl(run_id, opts, sources, on_start, meanwhile)
         except BaseException:
             # Ctrl-C without a stop event: the crawl has been stopped; record it. The fetches
             # stay undiffed and the next run's differ picks them up.
             finish_run(factory, run_id, opts, -1, stopped=True)
             raise
-        diff = post_process(factory, run_id, opts)
+        diff = post_process(factory, run_id, opts, earlier=during)
         status = finish_run(factory, run_id, opts, code, stopped=_stop_requested(opts))
     with factory() as session:
         rows = list(session.scalars(select(RunSource).where(RunSource.run_id == run_id).order_by(RunSource.source_id)))

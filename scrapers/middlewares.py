@@ -14,20 +14,16 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from storage.db import open_db, transaction
+from scrapers.component import DatabaseComponent
+from storage.db import transaction
 from storage.snapshots import get_body, latest_fetches
 
 
-class ConditionalGetMiddleware:
+class ConditionalGetMiddleware(DatabaseComponent):
     def __init__(self, crawler) -> None:
-        self.crawler = crawler
-        self.factory = open_db(crawler.settings.get("KI_MONITOR_DB"))
+        super().__init__(crawler)
         self.known: dict[str, dict] = {}
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-
-    @classmethod
-    def from_crawler(cls, crawler) -> ConditionalGetMiddleware:
-        return cls(crawler)
 
     def spider_opened(self, spider) -> None:
         source = getattr(spider, "source", None)

@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 
 from scrapy import signals
 
+from scrapers.component import DatabaseComponent
 from scrapers.items import PageItem
-from storage.db import open_db, transaction
+from storage.db import transaction
 from storage.models import Fetch, Run, RunSource, Source
 from storage.snapshots import put_body
 
@@ -74,7 +75,7 @@ def _apply(item: PageItem, result) -> None:
         setattr(item, key, value)
 
 
-class StorePipeline:
+class StorePipeline(DatabaseComponent):
     """Every fetch becomes a ``Fetch`` row; bodies are stored once per distinct content.
 
     Rows are written in small batches (one transaction each): per-row commits cost more than
@@ -86,14 +87,9 @@ class StorePipeline:
     MAX_AGE = 2.0  # seconds an item may wait for its batch
 
     def __init__(self, crawler) -> None:
-        self.crawler = crawler
-        self.factory = open_db(crawler.settings.get("KI_MONITOR_DB"))
+        super().__init__(crawler)
         self.buffer: list[PageItem] = []
         self.oldest = 0.0
-
-    @classmethod
-    def from_crawler(cls, crawler) -> StorePipeline:
-        return cls(crawler)
 
     def process_item(self, item: PageItem, spider=None) -> PageItem:
         if not self.buffer:
@@ -133,23 +129,18 @@ class StorePipeline:
         )
 
 
-class RunRecorder:
+class RunRecorder(DatabaseComponent):
     """Opens the per-source run record when a spider starts and fills in its figures at the end.
 
     ``ki-monitor run`` passes ``KI_MONITOR_RUN_ID``; a hand ``scrapy crawl`` opens its own run.
     """
 
     def __init__(self, crawler) -> None:
-        self.crawler = crawler
-        self.factory = open_db(crawler.settings.get("KI_MONITOR_DB"))
+        super().__init__(crawler)
         self.run_id = crawler.settings.getint("KI_MONITOR_RUN_ID") or None
         self.own_run = self.run_id is None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler) -> RunRecorder:
-        return cls(crawler)
 
     def spider_opened(self, spider) -> None:
         source = getattr(spider, "source", None)

@@ -18,9 +18,12 @@ from monitor.commands.common import db_option
               help="Feeds written by `ki-monitor run` (default: beside the database).")
 @click.option("--base-url", help="Public URL of this server (default: http://HOST:PORT).")
 @click.option("--token", envvar="KI_MONITOR_TOKEN", help="Token the review pages require for changes.")
+@click.option("--allow-corrections", is_flag=True,
+              help="Let reviewers correct labels in the browser (read-only otherwise; beyond 127.0.0.1 "
+                   "changes also need --token).")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
-def serve(db, host, port, feeds_dir, base_url, token, threads) -> None:
-    """Serve the RSS/Atom feeds with ETag, Last-Modified, 304 and gzip; index at /feeds/."""
+def serve(db, host, port, feeds_dir, base_url, token, allow_corrections, threads) -> None:
+    """Serve the feeds (ETag, Last-Modified, 304, gzip; index at /feeds/) and the review pages (/)."""
     import waitress
 
     from monitor.feeds import write_feeds
@@ -34,6 +37,8 @@ def serve(db, host, port, feeds_dir, base_url, token, threads) -> None:
         # Nothing written yet (no run so far, or a fresh --feeds-dir): build from the database.
         with open_db(db)() as session:
             write_feeds(session, feeds, base)
-    app = create_app(WebConfig(db=db, feeds_dir=feeds, base_url=base, token=token))
-    click.echo(f"Serving feeds from {feeds} at {base}/feeds/ (Ctrl-C stops)", err=True)
+    app = create_app(WebConfig(db=db, feeds_dir=feeds, base_url=base, token=token,
+                               read_only=not allow_corrections))
+    mode = "corrections allowed" if allow_corrections else "read-only"
+    click.echo(f"Review pages at {base}/ ({mode}); feeds from {feeds} at {base}/feeds/ (Ctrl-C stops)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="ki-monitor")

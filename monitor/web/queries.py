@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import Select, Text, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
-from monitor.health import SourceHealth, bad
+from monitor.health import SourceHealth, source_health
 from monitor.understand import EVENT_LABELS
 from scrapers.kis import load_kis, regierungsbezirke
 from storage.models import Body, Event, Fetch, Release, ReleaseVersion, Run, RunSource, Source
@@ -25,7 +25,6 @@ T = TypeVar("T")
 LABELS = ("visit", "funding", "other", "irrelevant")
 EFFECTIVE_LABEL = func.coalesce(Release.corrected_label, Release.label)
 HISTORY_LIMIT = 100  # snapshots per URL on a release page
-HEALTH_HISTORY = 30  # runs per source the health verdict looks at, as monitor.health
 
 
 @dataclass
@@ -232,33 +231,9 @@ class SourceRow:
         return self.health is not None and self.health.failing()
 
 
-def recent_health(session: Session, history: int = HEALTH_HISTORY) -> dict[str, SourceHealth]:
-    """``monitor.health.source_health`` limited in SQL to each source's newest runs.
-
-    The same verdict (consecutive bad runs, last success), but without loading a year of
-    per-source rows: a window function keeps ``history`` finished runs per source.
-    """
-    ranked = select(RunSource.source_id, RunSource.status, RunSource.candidates, RunSource.error_text,
-                    Run.started_at, func.row_number().over(partition_by=RunSource.source_id,
-                                                           order_by=(Run.started_at.desc(), Run.id.desc()))
-                    .label("n")).join(Run, Run.id == RunSource.run_id).where(Run.status != "running").subquery()
-    rows = session.execute(select(ranked).where(ranked.c.n <= history)
-                           .order_by(ranked.c.source_id, ranked.c.n)).all()
-    by_source: dict[str, list] = {}
-    for row in rows:
-        by_source.setdefault(row.source_id, []).append(row)
-    out = {}
-    for sid, runs in by_source.items():
-        streak = next((i for i, r in enumerate(runs) if not bad(r)), len(runs))
-        last_ok = next((r.started_at for r in runs if not bad(r)), None)
-        newest = runs[0]
-        out[sid] = SourceHealth(sid, streak, last_ok, newest.error_text, newest.status, newest.candidates)
-    return out
-
-
 def sources_overview(session: Session) -> list[SourceRow]:
     """Every known source with its health; broken ones first."""
-    health = recent_health(session)
+    health = source_health(session)
     sources = {s.id: s for s in session.scalars(select(Source))}
     latest_ids = select(RunSource.source_id, func.max(RunSource.run_id).label("run_id")) \
         .group_by(RunSource.source_id).subquery()
