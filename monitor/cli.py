@@ -22,12 +22,13 @@ class Main(click.Group):
     """Turns every known failure into one line with what to do; tracebacks only on request."""
 
     def invoke(self, ctx: click.Context):
+        from monitor.config import ConfigError
         from scrapers.sources import SourceError
         from storage.db import StorageError
 
         try:
             return super().invoke(ctx)
-        except (SourceError, StorageError) as exc:
+        except (SourceError, StorageError, ConfigError) as exc:
             raise Failure(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise

@@ -18,6 +18,12 @@
     [run.settings]                # Scrapy settings for the crawl
     AUTOTHROTTLE_START_DELAY = 2
 
+    [feeds]
+    max_entries = 200             # newest N entries per feed
+    max_days = 365                # and/or only events of the last D days
+    updates = true                # show updated releases ("aktualisiert" and the change)
+    health_in_main = true         # failing sources (failing_after runs in a row) in ki-news too
+
 Every key is checked when the file is read; an error names file, table and key (urlwatch
 style), so a typo never silently falls back to a default.
 """
@@ -33,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from monitor.feeds import FeedConfig
 from storage.db import data_dir
 
 CONFIG_ENV = "KI_MONITOR_CONFIG"
@@ -81,6 +88,24 @@ class Config:
     max_pages: int | None = None
     since: str | None = None
     settings: dict[str, str] = field(default_factory=dict)
+    # [feeds]
+    max_entries: int | None = None
+    max_days: int | None = None
+    updates: bool | None = None
+    health_in_main: bool | None = None
+
+    def feed_config(self) -> FeedConfig:
+        """Feed settings: this file's [feeds] keys over ``KI_MONITOR_FEED_*``; the health
+        threshold is ``failing_after``, so feed and ``status`` agree."""
+        base = FeedConfig.from_env()
+        return replace(
+            base,
+            max_entries=self.max_entries or base.max_entries,
+            max_days=self.max_days if self.max_days is not None else base.max_days,
+            show_updates=self.updates if self.updates is not None else base.show_updates,
+            health_in_main=self.health_in_main if self.health_in_main is not None else base.health_in_main,
+            health_threshold=self.failing_after,
+        )
 
     @property
     def every_seconds(self) -> int | None:
@@ -96,11 +121,13 @@ class Config:
 
 SCHEDULE_KEYS = ("time", "timezone", "every", "misfire_grace", "on_busy", "log_file", "failing_after")
 RUN_KEYS = ("db", "sources", "feeds_dir", "base_url", "max_pages", "since", "settings")
-TABLES = {"schedule": SCHEDULE_KEYS, "run": RUN_KEYS}
+FEEDS_KEYS = ("max_entries", "max_days", "updates", "health_in_main")
+TABLES = {"schedule": SCHEDULE_KEYS, "run": RUN_KEYS, "feeds": FEEDS_KEYS}
 TYPES: dict[str, type | tuple[type, ...]] = {
     "time": str, "timezone": str, "every": (str, int), "misfire_grace": (str, int), "on_busy": str,
     "log_file": str, "failing_after": int, "db": str, "sources": str, "feeds_dir": str,
     "base_url": str, "max_pages": int, "since": str, "settings": dict,
+    "max_entries": int, "max_days": int, "updates": bool, "health_in_main": bool,
 }
 
 
@@ -136,8 +163,10 @@ def check(cfg: Config, origin: str) -> Config:
         raise fail("on_busy", f"must be one of {', '.join(ON_BUSY)}, got {cfg.on_busy!r}")
     if cfg.failing_after < 1:
         raise fail("failing_after", f"must be at least 1, got {cfg.failing_after}")
-    if cfg.max_pages is not None and cfg.max_pages < 1:
-        raise fail("max_pages", f"must be at least 1, got {cfg.max_pages}")
+    for key in ("max_pages", "max_entries", "max_days"):
+        value = getattr(cfg, key)
+        if value is not None and value < 1:
+            raise fail(key, f"must be at least 1, got {value}")
     if cfg.since:
         try:
             date.fromisoformat(cfg.since)
@@ -162,7 +191,7 @@ def parse_config(text: str, origin: str) -> Config:
                 raise ConfigError(f"{origin}: [{table}] unknown key '{key}' (allowed: {', '.join(TABLES[table])})")
             want = TYPES[key]
             names = " or ".join(t.__name__ for t in (want if isinstance(want, tuple) else (want,)))
-            if not isinstance(value, want) or isinstance(value, bool):
+            if not isinstance(value, want) or (isinstance(value, bool) and want is not bool):
                 raise ConfigError(f"{origin}: [{table}] key '{key}' must be {names}, got {value!r}")
             values[key] = value
     settings = values.get("settings", {})

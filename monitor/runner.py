@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.clock import now as default_now
 from monitor.differ import Differ, DiffResult
-from monitor.feeds import write_feeds
+from monitor.feeds import FeedConfig, write_feeds
 from monitor.lock import RUN_LOCK, Cancelled, Holder, hold
 from monitor.understand import Understanding
 from scrapers.sources import Source, SourceError, load_sources, registry_path
@@ -62,6 +62,7 @@ class RunOptions:
     # While the crawl runs, diff and analyse what it has stored for up to this many seconds
     # per tick (0: only after the crawl).
     step_seconds: float = 1.0
+    feeds: FeedConfig | None = None  # feed size, updates, health (default: KI_MONITOR_FEED_*)
 
     @property
     def feeds_path(self) -> Path:
@@ -254,7 +255,7 @@ def post_process(factory: sessionmaker[Session], run_id: int | None, opts: RunOp
             differ.tally(run_id)
         Understanding(session, opts.clock).run(result.new + result.updated)
     with factory() as session:
-        write_feeds(session, opts.feeds_path, opts.base_url)
+        write_feeds(session, opts.feeds_path, opts.base_url, config=opts.feeds, clock=opts.clock)
     return result.merged(earlier) if earlier else result
 
 

@@ -69,7 +69,7 @@ def run_options(cfg: Config, trigger: str, ids: tuple[str, ...] = (),
         db=cfg.db, sources=cfg.sources, ids=ids, since=cfg.since, max_pages=cfg.max_pages,
         feeds_dir=Path(cfg.feeds_dir) if cfg.feeds_dir else None, base_url=cfg.base_url,
         trigger=trigger, settings=dict(cfg.settings), clock=clock, wait=cfg.on_busy == "wait",
-        stop=stop, capture_log=True, log_level="INFO",
+        stop=stop, capture_log=True, log_level="INFO", feeds=cfg.feed_config(),
     )
 
 

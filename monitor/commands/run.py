@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.commands.common import db_option, sources_option
-from monitor.commands.schedule import BusyFailure, parse_settings, set_option
+from monitor.commands.schedule import BusyFailure, config_option, parse_settings, set_option
+from monitor.config import load_config
 from monitor.lock import RUN_LOCK, Busy, Cancelled, Holder, hold
 from monitor.process import stop_on_signals
 from monitor.runner import (
@@ -80,7 +81,9 @@ def _stopping(signum: int, count: int) -> None:
 @set_option
 @click.option("--progress/--no-progress", default=None,
               help="Live per-source progress (default: on when standard output is a terminal).")
-def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file, wait, settings, progress) -> None:
+@config_option
+def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file, wait, settings, progress,
+        config_file) -> None:
     """Crawl the sources (all enabled ones, or IDS), store, diff and write the feeds.
 
     Never overlaps another run on the same database (e.g. the scheduled one): waits for it,
@@ -97,7 +100,8 @@ def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file, wait,
     stop = threading.Event()
     opts = RunOptions(db=db, sources=sources, ids=tuple(ids), since=since, max_pages=max_pages,
                       feeds_dir=feeds_dir, base_url=base_url, log_file=log_file, wait=wait,
-                      settings=parse_settings(settings), stop=stop, on_wait=_waiting)
+                      settings=parse_settings(settings), stop=stop, on_wait=_waiting,
+                      feeds=load_config(config_file).feed_config())
     show = console.is_terminal if progress is None else progress
     display = nullcontext()
     if show:
@@ -130,9 +134,10 @@ def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file, wait,
 @db_option
 @feeds_dir_option
 @base_url_option
-def feed(db, feeds_dir, base_url) -> None:
+@config_option
+def feed(db, feeds_dir, base_url, config_file) -> None:
     """Process what hand crawls (`scrapy crawl`) stored and rewrite the feeds."""
-    opts = RunOptions(db=db, feeds_dir=feeds_dir, base_url=base_url)
+    opts = RunOptions(db=db, feeds_dir=feeds_dir, base_url=base_url, feeds=load_config(config_file).feed_config())
     factory = open_db(db)
     # A run in progress diffs the same fetches: wait for it rather than race it.
     with hold(factory, RUN_LOCK, "feed command", wait=True, on_wait=_waiting):
