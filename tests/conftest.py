@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers_crawl import FAST_CRAWL
 
 from monitor.demoweb import DemoWeb, start_demo_web
 from monitor.demoweb.catalog import demo_sites, sources_toml
@@ -17,8 +18,6 @@ from monitor.runner import RunOptions, RunSummary, run_once
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 # Crawls of loopback servers need no politeness delay; everything else stays as configured.
-FAST_CRAWL = {"AUTOTHROTTLE_START_DELAY": "0.01", "AUTOTHROTTLE_MAX_DELAY": "0.5", "RETRY_TIMES": "1",
-              "RETRY_BACKOFF_BASE": "0.05"}
 
 
 @pytest.fixture(autouse=True)

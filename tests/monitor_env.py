@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import feedparser
+from helpers_crawl import FAST_CRAWL
 
 from monitor.demoweb import DemoWeb, start_demo_web
 from monitor.demoweb.catalog import demo_sites, sources_toml
 from monitor.runner import RunOptions, RunSummary, run_once
-
-FAST_CRAWL = {"AUTOTHROTTLE_START_DELAY": "0.01", "AUTOTHROTTLE_MAX_DELAY": "0.5", "RETRY_TIMES": "1"}
 
 
 @dataclass

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from helpers_crawl import FAST_CRAWL
 from werkzeug.serving import make_server
 
 from monitor.demoweb import DemoWeb, Entry, start_demo_web
@@ -21,7 +22,6 @@ from monitor.demoweb.catalog import demo_sites, sources_toml
 from monitor.runner import RunOptions, run_once
 from monitor.web.app import WebConfig, create_app
 
-FAST_CRAWL = {"AUTOTHROTTLE_START_DELAY": "0.01", "AUTOTHROTTLE_MAX_DELAY": "0.5", "RETRY_TIMES": "1"}
 HOSTILE_SLUG = "besuch-ki-aachen-hostile"
 EDITED_SITE, EDITED_SLUG = "aachen", "seed001"
 ADDED_SENTENCE = "Zum Abschluss kündigte die Staatssekretärin einen weiteren Besuch im Herbst an."

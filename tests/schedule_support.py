@@ -14,7 +14,6 @@ from monitor.demoweb.site import Site
 from storage.db import open_db
 from storage.models import Fetch, Run
 
-FAST_CRAWL = {"AUTOTHROTTLE_START_DELAY": "0.01", "AUTOTHROTTLE_MAX_DELAY": "0.5", "RETRY_TIMES": "1"}
 # A crawl that takes a few seconds on loopback, so a test can act while it runs.
 SLOW_CRAWL = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0.4", "RANDOMIZE_DOWNLOAD_DELAY": "False",
               "CONCURRENT_REQUESTS": "1",  # else a graceful stop still finishes all queued requests

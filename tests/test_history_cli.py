@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from schedule_support import FAST_CRAWL, config_toml, ki_monitor, registry_for
+from helpers_crawl import FAST_CRAWL
+from schedule_support import config_toml, ki_monitor, registry_for
 
 from monitor.clock import BERLIN
 from monitor.commands.progress import snapshot

@@ -13,7 +13,8 @@ import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.triggers.interval import IntervalTrigger
 from click.testing import CliRunner
-from schedule_support import FAST_CRAWL, config_toml, ki_monitor, registry_for, runs_of
+from helpers_crawl import FAST_CRAWL
+from schedule_support import config_toml, ki_monitor, registry_for, runs_of
 
 from monitor.cli import main
 from monitor.clock import BERLIN

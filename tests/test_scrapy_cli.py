@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from helpers_crawl import FAST, ROOT, latest_run, releases
+from helpers_crawl import FAST_CRAWL, ROOT, latest_run, releases
 from sqlalchemy import select
 
 from monitor.demoweb import start_demo_web
@@ -35,7 +35,7 @@ def test_scrapy_crawl_runs_one_source_and_stores_it_like_a_run(tmp_path: Path) -
     with start_demo_web([site, other]):
         registry, db = tmp_path / "sources.toml", tmp_path / "c.db"
         registry.write_text(sources_toml([site, other]), "utf-8")
-        fast = [arg for name, value in FAST.items() for arg in ("-s", f"{name}={value}")]
+        fast = [arg for name, value in FAST_CRAWL.items() for arg in ("-s", f"{name}={value}")]
         proc = scrapy("crawl", site.id, "-s", f"KI_MONITOR_SOURCES={registry}", "-s", f"KI_MONITOR_DB={db}", *fast)
         assert proc.returncode == 0, proc.stderr[-2000:]
     run = latest_run(db, site.id)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+from helpers_crawl import FAST_CRAWL
 from schedule_support import (
-    FAST_CRAWL,
     SLOW_CRAWL,
     config_toml,
     fetches_of_run,
