@@ -68,11 +68,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path, feeds: Path) -> Iterator[str]:
+def serving(db: Path, feeds: Path, *options: str) -> Iterator[str]:
     """``ki-monitor serve`` as a user starts it; yields its base URL, stops it afterwards."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "monitor.cli", "serve", "--db", str(db), "--feeds-dir", str(feeds),
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--port", str(port), *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from monitor_env import serving
 from review_support import (
     EDITED_SITE,
     EDITED_SLUG,
@@ -206,3 +207,19 @@ def test_a_server_reachable_beyond_loopback_without_token_refuses_changes(crawle
         reply = client.post(f"/release/{release.id}/correct", {"label": "other", "csrf": "x"})
         assert reply.status == 403
     assert release_of(db, release.url).corrected_label is None
+
+
+def test_serve_is_read_only_unless_corrections_are_allowed(crawled: Crawled, store):
+    """The command a reviewer starts: plain `serve` refuses changes, `--allow-corrections` takes them."""
+    db, feeds = store
+    release = release_of(db, visit_url(crawled))
+    with serving(db, feeds) as base:
+        client = Client(base)
+        assert 'name="csrf"' not in client.get(f"/release/{release.id}").text
+        assert client.post(f"/release/{release.id}/correct", {"label": "other"}).status in (403, 405)
+    assert release_of(db, visit_url(crawled)).corrected_label is None
+    with serving(db, feeds, "--allow-corrections") as base:
+        client = Client(base)
+        reply = client.post(f"/release/{release.id}/correct", form_of(client, release.id) | {"label": "other"})
+        assert reply.status == 303
+    assert release_of(db, visit_url(crawled)).corrected_label == "other"
