@@ -99,3 +99,18 @@ def test_programme_money_without_ki_term_takes_the_place_of_the_headline() -> No
         )
     )
     assert (a.label, a.ki) == ("funding", ["Kreis Lippe"])
+
+
+def test_place_scan_prefers_the_longest_name_and_skips_names_inside_words() -> None:
+    found = [
+        (p.form, p.ki)
+        for p in find_places("In Bad Laasphe und Bad Driburgs Norden, nicht in Sonderbad Laasphe.")
+    ]
+    assert found[:2] == [
+        ("Bad Laasphe", "Kreis Siegen-Wittgenstein"),
+        ("Bad Driburg", "Kreis Höxter"),
+    ]
+    assert ("Städteregion Aachen", "Städteregion Aachen") in [
+        (p.form, p.ki) for p in find_places("die StädteRegion und die Städteregion Aachen")
+    ]
+    assert find_places("Unterhammer und Essensausgabe") == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from monitor.knowledge import load
+from monitor.knowledge import load, pattern
 from scrapers.kis import ki_by_name
 
 
@@ -42,3 +42,41 @@ def test_every_lexicon_entry_is_a_valid_regular_expression() -> None:
                 re.compile(entry)
 
     walk(load("lexicon"))
+
+
+def _lexicon_paths() -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
+
+    def walk(node: object, path: tuple[str, ...]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not key.startswith("_"):
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            out.append(path)
+
+    walk(load("lexicon"), ())
+    return out
+
+
+SAMPLES = [
+    "Staatssekretärin Serap Güler besuchte das Kommunale Integrationszentrum in Hamm.",
+    "STAATSSEKRETÄRIN BESUCHT KOMMUNALES INTEGRATIONSZENTRUM – Förderbescheid über 50.000 €",
+    "Die Vorbesuche im Integrationszentrum-Neubau; KI-Leiterin, Kommunalen Integrationszentren.",
+    "Landesmittel für das KIM: Nordrhein-Westfalen stockt Integrationspauschale auf (NRW).",
+    "Brandenburger Integrationszentrum in Frankfurt (Oder) mit bayerischer Hilfe eröffnet.",
+    # Letters whose case folding goes beyond str.lower(): dotless i, long s, micro sign.
+    "ıntegratıonszentrum, Beſuch, µ-Förderung, Kommunales İntegrationszentrum Soest",
+    "",
+]
+
+
+def test_fast_lexicon_search_finds_exactly_what_the_plain_regex_finds() -> None:
+    for path in _lexicon_paths():
+        for flags in (re.IGNORECASE, 0):
+            lex = pattern(*path, flags=flags)
+            for text in SAMPLES:
+                got = [m.span() for m in lex.finditer(text)]
+                assert got == [m.span() for m in lex.rx.finditer(text)], (path, text)
+                first = lex.search(text)
+                assert (first and first.span()) == (got[0] if got else None)

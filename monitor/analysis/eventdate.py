@@ -19,6 +19,7 @@ _DAY = re.compile(
     r"\s*(?P<y>(?:19|20)\d{2})?(?!\d)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")  # _DAY needs one; most sentences have none
 _RELATIVE = {"vorgestern": -2, "gestern": -1, "heute": 0, "heutigen": 0, "morgen": 1}
 _REL_RX = re.compile(r"\b(vorgestern|gestern|heute|heutigen|morgen)\b", re.IGNORECASE)
 
@@ -56,7 +57,7 @@ def find(
 ) -> dt.date | None:
     """First event date in ``sentences`` (callers pass the visit/event sentences first)."""
     for s in sentences:
-        for m in _DAY.finditer(s):
+        for m in _DAY.finditer(s) if _DIGIT.search(s) else ():
             if d := _candidate(m, published, years):
                 return d
         if published and (r := _REL_RX.search(s)):

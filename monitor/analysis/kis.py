@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from monitor.knowledge import load
@@ -54,22 +55,58 @@ def _forms() -> tuple[re.Pattern[str], dict[str, str], frozenset[str], dict[str,
             table[v] = ki["name"]  # KI variants win over town names ("Kreis Borken")
         for a in ki["adjectives"]:
             adjectives[a] = ki["name"]
-    alts = sorted(table, key=len, reverse=True)
-    rx = re.compile(
-        r"(?<![\wäöüÄÖÜß-])(?P<p>" + "|".join(map(re.escape, alts)) + r")s?(?![\wäöüÄÖÜß])"
-    )
+    # A trie instead of 566 alternatives: the regex engine then skips ahead to possible first
+    # letters and walks one path (8x faster). Greedy optional tails keep longest-name-first.
+    rx = re.compile(r"(?P<p>" + _trie(table) + r")s?(?![\wäöüÄÖÜß])")
     return rx, table, frozenset(muni.get("needs_context", [])), adjectives
 
 
-def find_places(text: str) -> list[Place]:
+def _trie(words: Iterable[str]) -> str:
+    """Regex source matching exactly ``words``, longest first where one is a prefix of another."""
+    root: dict[str, dict] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+_WORDCHAR = re.compile(r"[\wäöüÄÖÜß-]")
+
+
+@lru_cache(maxsize=4096)
+def _places(text: str) -> tuple[Place, ...]:
     rx, table, needs_context, _ = _forms()
     out = []
-    for m in rx.finditer(text):
-        form = m["p"]
-        if form in needs_context and not _CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
+    pos = 0
+    # search() with a start position, not finditer(): a hit inside a word is dropped and the
+    # scan resumes one character later, as a leading lookbehind would (which would also
+    # disable the engine's first-letter skip).
+    while m := rx.search(text, pos):
+        start = m.start()
+        if start and _WORDCHAR.match(text, start - 1):
+            pos = start + 1
             continue
-        out.append(Place(table[form], m.start(), m.end(), form))
-    return out
+        pos = m.end()
+        form = m["p"]
+        if form in needs_context and not _CONTEXT.search(text[max(0, start - 30) : start]):
+            continue
+        out.append(Place(table[form], start, m.end(), form))
+    return tuple(out)
+
+
+def find_places(text: str) -> list[Place]:
+    """Places in ``text`` (cached: the same sentence is asked about by several rules)."""
+    return list(_places(text))
 
 
 def _attached(sentence: str, allow_abbrev: bool) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,6 +20,7 @@ from monitor.knowledge import load, terms
 
 # 1:1 character folding keeps string positions stable.
 _FOLD = str.maketrans("ğĞşŞıİçÇéÉèáàóòúñ", "gGsSiIcCeEeaaoouñ")
+_FOLDABLE = re.compile("[ğĞşŞıİçÇéÉèáàóòúñ]")
 _NAME = r"(?:Dr\.\s+)?[A-ZÄÖÜ][a-zäöüßğşıçé]+(?:-[A-ZÄÖÜ][a-zäöüßğşıçé]+)?"
 _NOT_NAME = {"Station", "Besuch", "Integration", "Schule", "Bildung", "Kinder", "Familie", "NRW",
              "Das", "Die", "Der", "Den", "Dem", "Im", "In", "Und", "Mit", "Bei", "Am", "Auf"}  # fmt: skip
@@ -89,11 +91,20 @@ class Visitor:
         return f"{self.name} ({self.role})"
 
 
+@cache
+def _role_needles() -> re.Pattern[str]:
+    """Lower-case words every role match contains: the suffixes and the phrases' first words."""
+    heads = [re.match(r"[\wäöüß]+", p) for p in terms("visitor_roles", "phrases")]
+    words = [*(s.lower() for s in terms("visitor_roles", "suffixes")),
+             *(h[0].lower() for h in heads if h)]  # fmt: skip
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def _text_roles(text: str) -> list[tuple[str, str, int]]:
     """(name, role, position) for "<role> Name" and "Name, <role>" in the text."""
     rx = _role_rx()
     out = []
-    for m in rx.finditer(text):
+    for m in _role_matches(rx, text):
         role = _visitor_role(m["role"])
         if not role:
             continue
@@ -105,35 +116,81 @@ def _text_roles(text: str) -> list[tuple[str, str, int]]:
             if toks and toks[0] not in _NOT_NAME:
                 out.append((" ".join(toks), role, m.start()))
                 continue
-        before = re.search(rf"((?:{_NAME})\s+{_NAME}),\s+(?:der\s+|die\s+)?$", text[: m.start()])
+        # Two names and a comma fit in far less than 200 characters: no need to scan the page.
+        head = text[max(0, m.start() - 200) : m.start()]
+        before = re.search(rf"((?:{_NAME})\s+{_NAME}),\s+(?:der\s+|die\s+)?$", head)
         if before:
             out.append((before[1].replace("Dr. ", ""), role, m.start()))
     return out
+
+
+def _role_matches(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)``, started only on lines that hold a role word (the role regex is
+    slow: a lazy prefix tried against every suffix at every word start)."""
+    low = text.lower()
+    if len(low) != len(text):  # rare letters whose lower case is longer: positions shift
+        yield from rx.finditer(text)
+        return
+    pos = 0
+    for hit in _role_needles().finditer(low):
+        if hit.start() < pos:
+            continue
+        line_end = text.find("\n", hit.end())
+        line_end = len(text) if line_end < 0 else line_end
+        pos = max(pos, text.rfind("\n", 0, hit.start()) + 1)
+        # No end bound: a match that starts on this line may run on, as with finditer().
+        while (m := rx.search(text, pos)) and m.start() < line_end:
+            yield m
+            pos = m.end()
+        pos = max(pos, line_end)
+
+
+@dataclass(frozen=True)
+class _Names:
+    """An official's folded spellings and surname pattern, prepared once."""
+
+    official: Official
+    names: tuple[str, ...]
+    surname: str
+    surname_rx: re.Pattern[str]
+
+
+@cache
+def _prepared() -> tuple[_Names, ...]:
+    out = []
+    for o in officials():
+        sur = o.surname.translate(_FOLD)
+        names = tuple(n.translate(_FOLD) for n in (o.name, *o.aliases))
+        out.append(_Names(o, names, sur, re.compile(rf"\b{re.escape(sur)}\b")))
+    return tuple(out)
+
+
+def _fold(text: str) -> str:
+    # translate() with a dict walks every character in Python: skip it when nothing folds.
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 def find(
     title: str, sentences: list[str], visit_flags: list[bool], day: dt.date | None
 ) -> list[Visitor]:
     """Visitors in page order of importance. ``visit_flags[i]`` marks visit sentences."""
-    chunks = [
-        (title.translate(_FOLD), True),
-        *((s.translate(_FOLD), f) for s, f in zip(sentences, visit_flags, strict=True)),
-    ]
-    full = "\n".join(c for c, _ in chunks)
+    # Title and sentences hold no newline (segment() splits on lines), so one fold of the
+    # joined text and a split give the same chunks as folding each one.
+    full = _fold("\n".join([title, *sentences]))
+    chunks = list(zip(full.split("\n"), [True, *visit_flags], strict=True))
     found: dict[str, Visitor] = {}
     roles = _text_roles(full)
-    for o in officials():
-        names = [n.translate(_FOLD) for n in (o.name, *o.aliases)]
-        full_hits = sum(full.count(n) for n in names)
-        sur = o.surname.translate(_FOLD)
+    for p in _prepared():
+        o, sur = p.official, p.surname
+        full_hits = sum(full.count(n) for n in p.names)
         role_hits = [r for n, r, _ in roles if n.split()[-1] == sur]
         if not full_hits and not role_hits:
             continue
         role = o.role_at(day)
         if role is None and not role_hits:
             continue  # out of office on that date and the text gives no office either
-        context = any(flag and re.search(rf"\b{re.escape(sur)}\b", c) for c, flag in chunks)
-        mentions = len(re.findall(rf"\b{re.escape(sur)}\b", full))
+        context = any(flag and p.surname_rx.search(c) for c, flag in chunks)
+        mentions = len(p.surname_rx.findall(full))
         found[sur] = Visitor(o.name, role or role_hits[0], mentions, context)
     for name, role, _ in roles:
         sur = name.split()[-1]
