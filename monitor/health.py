@@ -40,8 +40,9 @@ def bad(rs) -> bool:
     return rs.status != "ok" or rs.candidates == 0
 
 
-# Runs that were stopped on request say nothing about a source's health; running ones not yet.
-NOT_COUNTED = ("running", "interrupted")
+# Runs stopped on request say nothing about a source's health. A source still crawling has no
+# verdict yet, but one that finished counts even while its run is closing (feeds are written
+# before the run is marked done).
 
 
 def source_health(session: Session, history: int = 30) -> dict[str, SourceHealth]:
@@ -54,7 +55,7 @@ def source_health(session: Session, history: int = 30) -> dict[str, SourceHealth
         RunSource.source_id, RunSource.status, RunSource.candidates, RunSource.error_text, Run.started_at,
         func.row_number().over(partition_by=RunSource.source_id, order_by=(Run.started_at.desc(), Run.id.desc()))
         .label("n"),
-    ).join(Run, Run.id == RunSource.run_id).where(Run.status.notin_(NOT_COUNTED)).subquery()
+    ).join(Run, Run.id == RunSource.run_id).where(Run.status != "interrupted", RunSource.status != "running").subquery()
     rows = session.execute(select(ranked).where(ranked.c.n <= history).order_by(ranked.c.source_id, ranked.c.n)).all()
     by_source: dict[str, list] = {}
     for row in rows:

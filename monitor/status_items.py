@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import BERLIN, aware
 from monitor.feed_items import Item, clean
-from monitor.health import DEFAULT_THRESHOLD, NOT_COUNTED, bad
+from monitor.health import DEFAULT_THRESHOLD, bad
 from storage.models import Run, RunSource, Source
 
 STATUS_NAMESPACE = uuid.UUID("0b7f5d1c-7c1e-4a53-9d2a-4f4a2f0d6c55")
@@ -51,7 +51,7 @@ def streaks(session: Session, threshold: int = DEFAULT_THRESHOLD) -> list[Streak
     rows = session.execute(
         select(RunSource, Run.started_at).join(Run, Run.id == RunSource.run_id)
         # Feeds are written before the run is closed: count its sources once they are done.
-        .where(Run.status.notin_(NOT_COUNTED), RunSource.status != "running")
+        .where(Run.status != "interrupted", RunSource.status != "running")
         .order_by(RunSource.source_id, Run.started_at, Run.id)
     ).all()
     found: list[Streak] = []
