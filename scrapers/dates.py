@@ -12,8 +12,10 @@ alone are not enough; "Stand:" is a page-edit date and loses to any explicit dat
 6. "Stand: 16.03.2018"
 7. "teilte ... am Dienstag, 5. September 2023, mit"
 
-Dates inside running text (event dates, founding years, deadlines) are never used. A page with
-three or more bare date lines is a listing of several releases and gets no date from them.
+Dates inside running text (event dates, founding years, deadlines) are never used. A listing of
+several releases gets no date from steps 4-7: a page with three or more bare date lines, a page
+titled like an archive or overview ("Newsarchiv", "Pressemitteilungen"), or one with an archive
+heading line or several "weiterlesen" teaser links beside its date lines.
 No network, a few regular expressions: about a millisecond per page.
 """
 
@@ -84,6 +86,24 @@ _ANNOUNCED = re.compile(
     rf"\b(?:teilte|gab)\b[^.]{{0,120}}?\bam\s+(?:{WEEKDAYS},?\s*)?(?P<date>{DATE}),?\s+"
     r"(?:mit|bekannt)\b",
     re.IGNORECASE,
+)
+# Titles of archive and overview pages, optionally with a site name, year or page number.
+_OVERVIEW_TITLE = re.compile(
+    r"^\W*(?:(?:news|nachrichten|presse|pressemitteilungs?|meldungs?|beitrags?)-?archiv\w*|archiv"
+    r"|pressemitteilungen|pressemeldungen|presseinformationen|meldungen|nachrichten|neuigkeiten"
+    r"|news|aktuelles|(?:aktuelle|alle|weitere)\s+(?:meldungen|nachrichten|pressemitteilungen))"
+    r"(?:\s*(?:[-–|:,(]|\d{4}\b|seite\s+\d).*)?\W*$",
+    re.IGNORECASE,
+)
+# A heading line naming an archive ("Newsarchiv", "Archiv 2022"): on a release page it is
+# rare (navigation comes as a breadcrumb), on a listing it sits above the teasers.
+_ARCHIVE_LINE = re.compile(
+    r"^\W*(?:news|nachrichten|presse|meldungs?|beitrags?)?-?archiv(?:\s+\d{4})?\W*$", re.I | re.M
+)
+_TEASER_LINE = re.compile(
+    r"^\W*(?:weiterlesen|mehr\s+lesen|mehr(?:\s+erfahren)?|zum\s+artikel|zur\s+meldung|"
+    r"artikel\s+lesen|details)\W*$",
+    re.I | re.M,
 )
 _URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[/_-](?P<m>[01]?\d)[/_-](?P<d>[0-3]?\d)(?!\d)")
 _META = re.compile(
@@ -187,8 +207,21 @@ def _today(text: str, context_years: list[int]) -> dt.date | None:
     return None
 
 
-def find_published(text: str, html: str | None = None, url: str | None = None) -> dt.date | None:
-    """The publication date a page prints, or None when it prints none (see module doc)."""
+def is_listing(text: str, title: str | None = None, bare_dates: int = 0) -> bool:
+    """A page listing several releases (see module doc), whose dates belong to its teasers."""
+    if bare_dates >= 3 or (title and _OVERVIEW_TITLE.match(title.strip())):
+        return True
+    teasers = len(_TEASER_LINE.findall(text))
+    if _ARCHIVE_LINE.search(text) and (bare_dates >= 2 or teasers >= 1):
+        return True
+    return teasers >= 2 and bare_dates >= 1
+
+
+def find_published(
+    text: str, html: str | None = None, url: str | None = None, title: str | None = None
+) -> dt.date | None:
+    """The publication date a page prints, or None when it prints none (see module doc).
+    ``title`` (the page headline) helps to recognise archive and overview pages."""
     if html and (d := from_html(html)):
         return d
     text = text or ""
@@ -202,7 +235,9 @@ def find_published(text: str, html: str | None = None, url: str | None = None) -
     if url and (d := from_url(url)):
         return d
     bare = _date_lines(text)
-    if 0 < len(bare) < 3:
+    if is_listing(text, title, len(bare)):
+        return None
+    if bare:
         return bare[0]
     # Each of the remaining patterns needs its key word: a substring test on the lower-cased
     # text spares most pages the scans.

@@ -116,3 +116,31 @@ def test_bare_datum_label_counts_only_at_the_edges_of_the_page() -> None:
     body = "Titel\n" + "Satz.\n" * 15 + "Datum: 05.11.2025\n" + "Satz.\n" * 15
     assert find_published(head) == D(2015, 3, 4)
     assert find_published(body) is None
+
+
+def test_page_titled_as_an_archive_gets_no_date_from_a_single_teaser_date() -> None:
+    text = "Kreis lädt zum Ehrenamtstag ein\n14.02.2023\nDer Kreis bittet um Anmeldungen.\n"
+    assert find_published(text) == D(2023, 2, 14)
+    assert find_published(text, title="Newsarchiv") is None
+    assert find_published(text, title="Pressemitteilungen – Stadt Hamm, Seite 3") is None
+
+
+def test_archive_heading_with_two_teaser_dates_is_a_listing() -> None:
+    text = (
+        "Nachrichtenarchiv\nNeue Sprechzeiten im Bürgerbüro\n03.05.2022\nAb Juni gelten ...\n"
+        "Sommerfest im Stadtpark\n28.04.2022\nDas Fest beginnt ...\n"
+    )
+    assert find_published(text) is None
+
+
+def test_teaser_links_beside_date_lines_mark_a_listing() -> None:
+    text = "Radweg wird saniert\n12.09.2021\nweiterlesen\nNeue Bänke am Markt\nweiterlesen\n"
+    assert find_published(text) is None
+
+
+def test_release_with_page_numbers_or_an_ordinary_title_keeps_its_date_line() -> None:
+    text = "Seite 1 von 2\nStaatssekretärin besucht das Zentrum\n18.07.2018\nText."
+    assert find_published(text, title="Staatssekretärin besucht das Zentrum") == D(2018, 7, 18)
+    assert find_published(text, title="Nachrichten aus dem Kreishaus: Neue Leitung") == D(
+        2018, 7, 18
+    )

@@ -18,7 +18,7 @@ from .text import segment
 
 # Bump whenever rules or knowledge files change: ``ki-monitor reanalyze`` re-runs stored
 # releases whose analysis carries an older version.
-ANALYSIS_VERSION = "2025.2"
+ANALYSIS_VERSION = "2025.3"
 
 LABELS = ("visit", "funding", "other", "irrelevant")
 
@@ -68,7 +68,7 @@ def _office_years(found: list[visitors.Visitor]) -> range | None:
 
 def analyze(doc: Document) -> Analysis:
     page = segment(doc.title, doc.text)
-    published = doc.published or find_published(doc.text, doc.html, doc.url)
+    published = doc.published or find_published(doc.text, doc.html, doc.url, doc.title)
     sig = relevance.signals(page, doc.url)
     flags = [s in sig.visit_sentences or bool(relevance.VISIT.search(s)) for s in page.sentences]
     people = visitors.find(page.title, page.sentences, flags, published)
@@ -77,7 +77,8 @@ def analyze(doc: Document) -> Analysis:
     result = Analysis(label=label, published=published, evidence=evidence)
     if label == "irrelevant":
         return result
-    found = kis.resolve(page, doc.url, sig.allow_abbrev)
+    passage = sig.visit_passage if label == "visit" else None
+    found = kis.resolve(page, doc.url, sig.allow_abbrev, passage or ())
     result.ki = found.kis
     evidence.extend(found.evidence)
     if label == "visit":

@@ -17,6 +17,13 @@ from . import Document
 
 # Kept out of rule-writing: every 5th labelled document by number (d005, d010, ... d050).
 HOLDOUT_EVERY = 5
+# Blind up to analysis 2025.2 (label accuracy 0.700, macro-F1 0.529). 2025.3 fixed the error
+# classes diagnosed there (from their descriptions, not the texts): since then the held-out
+# figures are no longer an unbiased estimate for unseen pages.
+HOLDOUT_NOTE = (
+    "not blind since analysis 2025.3: rules were fixed for the error classes found here "
+    "(blind result with 2025.2: label accuracy 0.700, macro-F1 0.529)"
+)
 
 
 @dataclass

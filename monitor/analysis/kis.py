@@ -142,14 +142,17 @@ class KiResult:
     evidence: list[str]
 
 
-def resolve(page: Page, url: str, allow_abbrev: bool) -> KiResult:
+def resolve(page: Page, url: str, allow_abbrev: bool, about_ki: Iterable[str] = ()) -> KiResult:
+    """``about_ki``: sentences that speak of the KI without naming it (the visiting sentence of
+    a visit told in two sentences); their places count as places near a KI term."""
     direct: Counter[str] = Counter()
     near: Counter[str] = Counter()
     anywhere: Counter[str] = Counter()
+    about = set(about_ki)
     for s in [page.title, *page.sentences]:
         if foreign_sentence(s):
             continue
-        has_term = bool(ki_matches(s, allow_abbrev))
+        has_term = s in about or bool(ki_matches(s, allow_abbrev))
         for ki in _attached(s, allow_abbrev):
             direct[ki] += 1
         for p in find_places(s):

@@ -3,29 +3,35 @@
 Order of the rules (each one explainable from the evidence it returns):
 
 1. Not NRW: a page from another state's host, or whose KI mentions all sit in sentences about
-   another state -> irrelevant.
+   another state -> irrelevant. So is a page whose only KI/programme words are ones other states
+   use too (a bare "Integrationszentrum"), or that comes from another state's newspaper, when
+   nothing on it points to NRW (an NRW word, place, host or Land official).
 2. Relevant only with a KI term in the title or prose (navigation lines do not count) or a
    funding programme in scope (Integrationspauschale, KOMM-AN, KIM, Teilhabe- und
    Integrationsgesetz) in the title or lead. Everything else -> irrelevant.
 3. The title frames money (Förderbescheid, Landesmittel, Scheckübergabe, finanziert ...)
    -> funding, even if a minister hands it over.
 4. A state/federal office holder and a sentence where a visiting word and a KI term meet with
-   nothing like "mit Vertretern des KI" between them -> visit, unless the title announces an
-   anniversary, conference, move ... of the KI.
-5. Money in the lead and no such title -> funding.
+   nothing like "mit Vertretern des KI" between them, or a paragraph telling it in two sentences
+   (the visitor visits in one, the KI is the place in the next) -> visit, unless the title
+   announces an anniversary, conference, move ... of the KI.
+5. Money in the lead and no such title -> funding. A title where the Land "stärkt", "sichert",
+   "fördert" ... a programme in scope is funding too; ... a KI, when the lead speaks of money.
 6. Else a KI item -> other; a programme-only item -> irrelevant.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urlsplit
 
-from monitor.knowledge import pattern, terms
+from monitor.knowledge import load, pattern, terms
 
 from .kis import find_places
-from .terms import NRW, OTHER_STATE, SCOPE, foreign_sentence, ki_matches
+from .terms import NRW, OTHER_STATE, SCOPE, foreign_sentence, ki_matches, scope_matches
 from .text import Page
+from .visitors import mentions_visitor
 
 VISIT = pattern("visit_words", "terms")
 BLOCK = pattern("visit_words", "blocking_between")
@@ -33,6 +39,12 @@ FUNDING_STRONG = pattern("funding_words", "title_strong")
 OTHER_TITLE = pattern("other_title_words", "terms")
 EVENT = pattern("visit_words", "event_context")
 NEGATIVE_TOPIC = pattern("negative_topics", "terms")
+OTHER_TARGET = pattern("visit_words", "other_targets")
+PASSAGE_BLOCK = pattern("visit_words", "passage_blocking")
+TITLE_SUPPORT = pattern("funding_words", "title_support")
+BARE = pattern("needs_nrw_signal", "terms")
+NRW_SIGNAL = pattern("nrw_signals", "terms", flags=0)
+FOREIGN_SOURCE = pattern("other_states", "sources", flags=0)
 
 
 @dataclass
@@ -41,6 +53,8 @@ class Signals:
     ki_sentences: list[str] = field(default_factory=list)
     scope_sentences: list[str] = field(default_factory=list)
     visit_sentences: list[str] = field(default_factory=list)
+    # A visit told in two sentences of one paragraph: (visiting sentence, KI sentence).
+    visit_passage: tuple[str, str] | None = None
     foreign: str | None = None
 
 
@@ -62,21 +76,91 @@ def visit_target(sentence: str, allow_abbrev: bool) -> bool:
     return False
 
 
+@cache
+def _hosts(*path: str) -> frozenset[str]:
+    return frozenset(terms(*path))
+
+
+def _host_in(host: str, hosts: frozenset[str]) -> bool:
+    """``host`` is one of ``hosts`` or a subdomain of one (a set lookup per suffix)."""
+    labels = host.split(".")
+    return any(".".join(labels[i:]) in hosts for i in range(len(labels) - 1))
+
+
+@cache
+def _nrw_hosts() -> frozenset[str]:
+    ki_hosts = [h for ki in load("kis")["kis"] for h in ki["hosts"]]
+    return frozenset([*terms("nrw_signals", "hosts"), *ki_hosts])
+
+
+def nrw_signal(page: Page, url: str) -> str | None:
+    """What places the page in NRW, if anything: its host, an NRW word or place anywhere on
+    the page (boilerplate included: addresses, newspaper names), or a Land NRW official."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host.endswith(".nrw") or _host_in(host, _nrw_hosts()):
+        return f"NRW host {host}"
+    every = "\n".join([page.title, *page.lines])
+    if m := NRW_SIGNAL.search(every):
+        return f"NRW named: '{m[0]}'"
+    if places := find_places(every):
+        return f"NRW place: {places[0].form}"
+    for o in load("officials")["officials"]:
+        if o["offices"][0]["level"] == "land" and o["name"] in every:
+            return f"Land NRW official: {o['name']}"
+    return None
+
+
+def _foreign(page: Page, url: str, texts: list[str]) -> str | None:
+    """Why the page is about another state, or None."""
+    host = (urlsplit(url).hostname or "").lower()
+    if any(host.endswith(sfx) for sfx in terms("other_states", "foreign_host_suffixes")):
+        return f"published on a host outside NRW: {host}"
+    whole = "\n".join(texts)
+    other = OTHER_STATE.search(whole)
+    if other and not NRW.search(whole) and not find_places("\n".join(page.sentences)):
+        return f"about another state ({other[0]}), nothing in NRW"
+    words = [m for t in texts for m in (*ki_matches(t, False), *scope_matches(t))]
+    if words and all(BARE.rx.fullmatch(m[0]) for m in words) and not nrw_signal(page, url):
+        return f"only '{words[0][0]}', a word other states use too, and nothing on the page in NRW"
+    source = _host_in(host, _hosts("other_states", "news_hosts")) and host
+    source = source or ((m := FOREIGN_SOURCE.search("\n".join(page.lines))) and m[0])
+    if source and not nrw_signal(page, url):
+        return f"from another state's media ({source}), nothing on the page in NRW"
+    return None
+
+
+def visit_passage(page: Page, allow_abbrev: bool) -> tuple[str, str] | None:
+    """A visit told in two neighbouring sentences: a visitor (or a pronoun right after one)
+    with a visiting word, not bound for a school, party, shelter ...; and the KI in the sentence
+    before or one of the two after, as the place rather than a participant. Paragraph breaks
+    do not end the passage: many sites give every sentence a paragraph of its own."""
+    seq = [s for para in page.paragraphs for s in para]
+    for i, s in enumerate(seq):
+        if (
+            not VISIT.search(s)
+            or EVENT.search(s)
+            or OTHER_TARGET.search(s)
+            or ki_matches(s, allow_abbrev)
+            or not (mentions_visitor(s) or (i and mentions_visitor(seq[i - 1])))
+        ):
+            continue
+        for k in seq[max(0, i - 1) : i + 3]:
+            if (
+                k != s
+                and ki_matches(k, allow_abbrev)
+                and not foreign_sentence(k)
+                and not EVENT.search(k)
+                and not PASSAGE_BLOCK.search(k)
+            ):
+                return s, k
+    return None
+
+
 def signals(page: Page, url: str) -> Signals:
     texts = [page.title, *page.sentences]
     allow = any(ki_matches(t, False) for t in texts)
     sig = Signals(allow_abbrev=allow)
-    host = (urlsplit(url).hostname or "").lower()
-    if any(host.endswith(sfx) for sfx in terms("other_states", "foreign_host_suffixes")):
-        sig.foreign = f"published on a host outside NRW: {host}"
-    whole = "\n".join(texts)
-    if (
-        not sig.foreign
-        and OTHER_STATE.search(whole)
-        and not NRW.search(whole)
-        and not find_places("\n".join(page.sentences))
-    ):
-        sig.foreign = f"about another state ({OTHER_STATE.search(whole)[0]}), nothing in NRW"
+    sig.foreign = _foreign(page, url, texts)
     for t in texts:
         if ki_matches(t, allow):
             if foreign_sentence(t):
@@ -84,9 +168,26 @@ def signals(page: Page, url: str) -> Signals:
             sig.ki_sentences.append(t)
             if visit_target(t, allow):
                 sig.visit_sentences.append(t)
-        if SCOPE.search(t):
+        if scope_matches(t):
             sig.scope_sentences.append(t)
+    if not sig.visit_sentences and sig.ki_sentences:
+        sig.visit_passage = visit_passage(page, allow)
     return sig
+
+
+def _support(title: str, allow_abbrev: bool) -> tuple[str, str] | None:
+    """("stärkt", "programme"|"ki") when a support verb in the title comes before a programme
+    in scope or a KI term: "Land stärkt Kommunales Integrationsmanagement" (the KI is the object
+    that gets support, unlike "KI stärkt Elternarbeit")."""
+    verb = TITLE_SUPPORT.search(title)
+    if not verb:
+        return None
+    rest = title[verb.end() :]
+    if SCOPE.search(rest):
+        return verb[0], "programme"
+    if ki_matches(rest, allow_abbrev):
+        return verb[0], "ki"
+    return None
 
 
 @dataclass
@@ -125,17 +226,28 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
         )
     title_money = FUNDING_STRONG.search(page.title)
     title_other = OTHER_TITLE.search(page.title)
+    support = _support(page.title, sig.allow_abbrev)
     if title_money:
         return Decision("funding", [*ev, f"title frames money ('{title_money[0]}'): {page.title}"])
-    if has_visitor and sig.visit_sentences:
+    if support and support[1] == "programme":
+        return Decision(
+            "funding", [*ev, f"title: '{support[0]}' a programme in scope: {page.title}"]
+        )
+    visit = sig.visit_sentences[0] if sig.visit_sentences else None
+    if visit is None and sig.visit_passage:
+        visit = " … ".join(sig.visit_passage)
+    if has_visitor and visit:
         title_visits = bool(VISIT.search(page.title))
         if not title_other or title_visits:
-            return Decision("visit", [*ev, f"visit of the KI: {_quote(sig.visit_sentences[0])}"])
+            return Decision("visit", [*ev, f"visit of the KI: {_quote(visit, 320)}"])
         ev.append(f"visit words, but the title is about '{title_other[0]}'")
     lead_money = next((s for s in page.lead if FUNDING_STRONG.search(s)), None)
-    if lead_money and not title_other:
+    if lead_money and (not title_other or support):
         word = FUNDING_STRONG.search(lead_money)[0]
-        return Decision("funding", [*ev, f"lead is about money ('{word}'): {_quote(lead_money)}"])
+        why = f" after '{support[0]}' a KI in the title" if support and title_other else ""
+        return Decision(
+            "funding", [*ev, f"lead is about money ('{word}'){why}: {_quote(lead_money)}"]
+        )
     if sig.ki_sentences:
         if title_other:
             ev.append(f"title topic '{title_other[0]}': {page.title}")

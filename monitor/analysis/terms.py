@@ -32,6 +32,12 @@ def ki_matches(text: str, allow_abbrev: bool) -> tuple[re.Match[str], ...]:
 
 
 @lru_cache(maxsize=_CACHE)
+def scope_matches(text: str) -> tuple[re.Match[str], ...]:
+    """Funding programmes in scope named in ``text``."""
+    return tuple(SCOPE.finditer(text))
+
+
+@lru_cache(maxsize=_CACHE)
 def _strong(text: str) -> tuple[re.Match[str], ...]:
     return tuple(STRONG.finditer(text))
 

@@ -58,6 +58,9 @@ class Page:
     prose: list[str] = field(default_factory=list)  # prose lines
     sentences: list[str] = field(default_factory=list)  # prose sentences, unique, page order
     lead: list[str] = field(default_factory=list)  # the first prose sentences after the title
+    # The sentences of each prose line (a paragraph), repeats included: passages for rules
+    # that look beyond one sentence.
+    paragraphs: list[list[str]] = field(default_factory=list)
 
     @property
     def body(self) -> str:
@@ -89,7 +92,9 @@ def segment(title: str, text: str, lead_size: int = 3) -> Page:
         if not is_prose(line):
             continue
         page.prose.append(line)
-        for s in split_sentences(line):
+        sents = split_sentences(line)
+        page.paragraphs.append(sents)
+        for s in sents:
             if s not in sent_seen:
                 sent_seen.add(s)
                 page.sentences.append(s)

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from monitor.knowledge import load, terms
 
@@ -201,3 +201,15 @@ def find(
     people = sorted(found.values(), key=lambda v: -v.mentions)
     in_context = [v for v in people if v.in_visit_context]
     return in_context or people[:1]
+
+
+@lru_cache(maxsize=1024)
+def mentions_visitor(sentence: str) -> bool:
+    """Does the sentence name a state/federal visitor: a visitor role word ("Ministerin",
+    "Staatssekretär") or a listed official (full name, alias or surname)?"""
+    folded = _fold(sentence)
+    if any(_visitor_role(m["role"]) for m in _role_matches(_role_rx(), folded)):
+        return True
+    return any(n in folded for p in _prepared() for n in p.names) or any(
+        p.surname_rx.search(folded) for p in _prepared()
+    )

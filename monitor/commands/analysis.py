@@ -53,7 +53,8 @@ def eval_cmd(directory: Path, wrong: bool) -> None:
     """Score the analysis on a labelled corpus: DIRECTORY of labelled JSON documents, the
     corpus root with seeds_labelled.json, or the seeds directory. Prints per-label
     precision/recall/F1, macro-F1, KI, visitor, amount and date accuracy, and the held-out
-    part (every 5th labelled document, kept out of rule-writing) separately."""
+    part (every 5th labelled document, kept out of rule-writing until analysis 2025.3)
+    separately."""
     from monitor.analysis import corpus, evaluate
 
     golds = corpus.load(directory)
@@ -73,8 +74,9 @@ def eval_cmd(directory: Path, wrong: bool) -> None:
                 [golds[i] for i in idx], [preds[i] for i in idx], report.ms_per_doc
             )
             part.wrong = []  # already listed above
+            note = f" ({corpus.HOLDOUT_NOTE})" if name == "held-out" else ""
             click.echo("")
-            click.echo(part.format(f"== {name} part: {len(idx)} documents"))
+            click.echo(part.format(f"== {name} part: {len(idx)} documents{note}"))
 
 
 @click.command("reanalyze")
