@@ -166,7 +166,9 @@ class RunRecorder(DatabaseComponent):
         stats = self.crawler.stats.get_stats()
         prefix = "downloader/response_status_count/"
         responses = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
-        errors = stats.get("log_count/ERROR", 0)
+        # Not log_count/ERROR: Scrapy counts log records process-wide, so one broken site's
+        # errors would show up in every other source crawled by the same process.
+        errors = len(getattr(spider, "errors", ())) + stats.get("spider_exceptions/count", 0)
         failure = getattr(spider, "failure", None)
         with transaction(self.factory) as session:
             rs = session.get(RunSource, (self.run_id, source.id))
