@@ -82,9 +82,9 @@ def extract_html(body: bytes, url: str, content_type: str | None, hints: dict[st
         if hints.get("title") and (t := sel.css(hints["title"]).xpath("string()").get()):
             title = clean_text(t)
     lead = [ln for ln in _lead_lines(html) if ln not in text]
-    published = find_published("\n".join([*lead, text]), html=html, url=url)
-    if published is None and doc.date:
-        published = date.fromisoformat(doc.date[:10])
+    # No fallback to trafilatura's own date: where ours finds none (listing pages, undated
+    # pages), htmldate's guess is mostly a distractor (footer "Stand:", related-news boxes).
+    published = find_published("\n".join([*lead, text]), html=html, url=url, title=title)
     return Extracted(title=title, text=text, published=published, language=doc.language or _lang(html))
 
 
