@@ -76,15 +76,12 @@ class Typo3News(Family):
                 f'<div class="teaser-text"><p>{teaser(e)}</p>'
                 f'<a class="more" title="{escape(e.title)}" href="{href}">Weiterlesen</a></div></div>')
 
-    def pager(self, site: Site, n: int, pages: int) -> str:
-        parts = []
-        if n > 1:
-            parts.append(f'<li class="previous"><a href="{self.listing_path(n - 1)}">zurück</a></li>')
-        parts += [f'<li><a href="{self.listing_path(i)}">{i}</a></li>' if i != n else f'<li class="current">{i}</li>'
-                  for i in range(1, pages + 1)]
-        if n < pages:
-            parts.append(f'<li class="next"><a href="{self.listing_path(n + 1)}">weiter</a></li>')
-        return f'<ul class="f3-widget-paginator">{"".join(parts)}</ul>'
+    PAGER_PREV = '<li class="previous"><a href="{href}">zurück</a></li>'
+    PAGER_LINK = '<li><a href="{href}">{i}</a></li>'
+    PAGER_CURRENT = '<li class="current">{i}</li>'
+    PAGER_NEXT = '<li class="next"><a href="{href}">weiter</a></li>'
+    PAGER_WRAP = '<ul class="f3-widget-paginator">{}</ul>'
+    PAGER_SEP = ""
 
     def render_listing(self, site: Site, entries: list[Entry], n: int, pages: int) -> str:
         items = "".join(self.list_item(e) for e in entries)
@@ -215,15 +212,12 @@ class WordPress(Family):
                 f'<a href="{self.article_path(e)}" rel="bookmark">{escape(e.title)}</a></h2>{self.entry_meta(e)}'
                 f'</header><div class="entry-summary"><p>{teaser(e)} […]</p></div></article>')
 
-    def pager(self, site: Site, n: int, pages: int) -> str:
-        parts = []
-        if n > 1:
-            parts.append(f'<a class="prev page-numbers" href="{self.listing_path(n - 1)}">« Vorherige Seite</a>')
-        parts += [f'<a class="page-numbers" href="{self.listing_path(i)}">{i}</a>' if i != n
-                  else f'<span aria-current="page" class="page-numbers current">{i}</span>' for i in range(1, pages + 1)]
-        if n < pages:
-            parts.append(f'<a class="next page-numbers" href="{self.listing_path(n + 1)}">Nächste Seite »</a>')
-        return f'<nav class="navigation pagination" aria-label="Beiträge"><div class="nav-links">{"".join(parts)}</div></nav>'
+    PAGER_PREV = '<a class="prev page-numbers" href="{href}">« Vorherige Seite</a>'
+    PAGER_LINK = '<a class="page-numbers" href="{href}">{i}</a>'
+    PAGER_CURRENT = '<span aria-current="page" class="page-numbers current">{i}</span>'
+    PAGER_NEXT = '<a class="next page-numbers" href="{href}">Nächste Seite »</a>'
+    PAGER_WRAP = '<nav class="navigation pagination" aria-label="Beiträge"><div class="nav-links">{}</div></nav>'
+    PAGER_SEP = ""
 
     def render_listing(self, site: Site, entries: list[Entry], n: int, pages: int) -> str:
         items = "".join(self.list_item(e) for e in entries)

@@ -75,17 +75,23 @@ Sprechzeiten: Mo–Do 9–12 Uhr. KOMM-AN NRW Förderprogramm: Anträge bis 30.0
     def paragraphs(self, entry: Entry) -> str:
         return "".join(f"<p>{escape(p)}</p>" for p in entry.paragraphs)
 
+    # Pager markup per family: format strings with {href} and {i}, joined inside PAGER_WRAP.
+    PAGER_PREV = '<a href="{href}" rel="prev">« zurück</a>'
+    PAGER_LINK = '<a href="{href}">{i}</a>'
+    PAGER_CURRENT = "<strong>{i}</strong>"
+    PAGER_NEXT = '<a href="{href}" rel="next">nächste Seite »</a>'
+    PAGER_WRAP = '<nav class="pagination">{}</nav>'
+    PAGER_SEP = " "
+
     def pager(self, site: Site, n: int, pages: int) -> str:
         parts = []
         if n > 1:
-            parts.append(f'<a href="{self.listing_path(n - 1)}" rel="prev">« zurück</a>')
-        parts += [
-            f'<a href="{self.listing_path(i)}">{i}</a>' if i != n else f"<strong>{i}</strong>"
-            for i in range(1, pages + 1)
-        ]
+            parts.append(self.PAGER_PREV.format(href=self.listing_path(n - 1)))
+        parts += [(self.PAGER_LINK if i != n else self.PAGER_CURRENT).format(href=self.listing_path(i), i=i)
+                  for i in range(1, pages + 1)]
         if n < pages:
-            parts.append(f'<a href="{self.listing_path(n + 1)}" rel="next">nächste Seite »</a>')
-        return f'<nav class="pagination">{" ".join(parts)}</nav>'
+            parts.append(self.PAGER_NEXT.format(href=self.listing_path(n + 1)))
+        return self.PAGER_WRAP.format(self.PAGER_SEP.join(parts))
 
     def render_home(self, site: Site) -> str:
         teaser = "".join(
