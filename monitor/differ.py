@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import BERLIN
@@ -110,6 +110,11 @@ def unified_diff(old: str, new: str, old_label: str = "vorher", new_label: str =
     return "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), old_label, new_label, lineterm=""))
 
 
+# A release page the crawl stored but extraction has not reached yet: not ready to compare.
+RAW = and_(Fetch.kind == "release", Fetch.status == 200, Fetch.text.is_(None), Fetch.error.is_(None),
+           Fetch.body_sha256.is_not(None))
+
+
 class Differ:
     def __init__(self, session: Session, clock: Callable[[], datetime] = default_now, min_words: int = 3) -> None:
         self.session = session
@@ -124,7 +129,7 @@ class Differ:
     def run(self, run_id: int | None = None, limit: int | None = None) -> DiffResult:
         """Process pending fetches (at most ``limit``); with ``run_id``, also removals of that run."""
         pending = self.session.scalars(
-            select(Fetch).where(Fetch.diffed.is_(False)).order_by(Fetch.id).limit(limit)).all()
+            select(Fetch).where(Fetch.diffed.is_(False), ~RAW).order_by(Fetch.id).limit(limit)).all()
         self.processed = len(pending)
         # One query for the releases of the whole batch instead of one per fetch.
         urls = {u for f in pending if f.kind == "release" for u in (f.url, f.final_url)}

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.clock import now as default_now
 from monitor.differ import Differ, DiffResult
+from monitor.extraction import extract_pending
 from monitor.feeds import FeedConfig, write_feeds
 from monitor.lock import RUN_LOCK, Cancelled, Holder, hold
 from monitor.understand import Understanding
@@ -132,7 +133,8 @@ def crawl_command(run_id: int, opts: RunOptions, sources: list[Source]) -> list[
         cmd += ["--log-file", opts.log_file]
     if opts.log_level or opts.log_file:
         cmd += ["--log-level", opts.log_level or "INFO"]
-    for key, value in opts.settings.items():
+    # The crawl only downloads and stores; extraction runs here, beside it (monitor.extraction).
+    for key, value in {"KI_MONITOR_EXTRACT_LATER": "True", **opts.settings}.items():
         cmd += ["--set", f"{key}={value}"]
     return cmd + [s.id for s in sources]
 
@@ -175,7 +177,7 @@ def _stop_child(proc: subprocess.Popen, grace: float = STOP_GRACE) -> int:
 
 def crawl(run_id: int, opts: RunOptions, sources: list[Source],
           on_start: Callable[[subprocess.Popen], None] | None = None,
-          meanwhile: Callable[[], None] | None = None) -> int:
+          meanwhile: Callable[[], int] | None = None) -> int:
     """Run the crawl subprocess to its end, calling ``meanwhile`` between waits; returns its
     exit code.
 
@@ -192,10 +194,11 @@ def crawl(run_id: int, opts: RunOptions, sources: list[Source],
     if on_start:
         on_start(proc)
     stopping_since: float | None = None
+    busy = False  # the last ``meanwhile`` found work: look again at once rather than idle
     try:
         while True:
             try:
-                code = proc.wait(timeout=TICK)
+                code = proc.wait(timeout=0.01 if busy else TICK)
                 break
             except subprocess.TimeoutExpired:
                 pass
@@ -204,8 +207,7 @@ def crawl(run_id: int, opts: RunOptions, sources: list[Source],
                     opts.on_tick(run_id)
                 except Exception:  # a broken progress display must not break the run
                     log.exception("progress callback failed")
-            if meanwhile and stopping_since is None:
-                meanwhile()
+            busy = bool(meanwhile()) if meanwhile and stopping_since is None else False
             if opts.stop is not None and opts.stop.is_set():
                 if stopping_since is None:
                     log.info("stopping the crawl of run %s (SIGINT to the crawl process)", run_id)
@@ -227,33 +229,47 @@ def crawl(run_id: int, opts: RunOptions, sources: list[Source],
 BATCH = 50
 
 
-def process_pending(factory: sessionmaker[Session], opts: RunOptions, seconds: float) -> DiffResult:
-    """Diff and analyse pending fetches for about ``seconds``, ``BATCH`` per transaction, so
-    analysis runs on the second core while the crawl downloads instead of queueing behind it,
-    and the crawl's own writes never wait long for the SQLite write lock."""
-    total = DiffResult()
+def analyse(factory: sessionmaker[Session], opts: RunOptions, result: DiffResult) -> None:
+    """Analysis and events in a transaction of their own, after the differ's has committed:
+    the analysis runs before the first write, so SQLite's write lock is held only for the
+    final flush (a release left unanalysed by a crash has no label and is picked up again)."""
+    with transaction(factory) as session:
+        Understanding(session, opts.clock).run(result.new + result.updated)
+
+
+def process_pending(factory: sessionmaker[Session], opts: RunOptions, seconds: float,
+                    into: DiffResult) -> int:
+    """Extract, diff and analyse pending fetches for about ``seconds``, ``BATCH`` per
+    transaction, so this work runs on the second core while the crawl downloads instead of
+    queueing behind it, and the crawl's own writes never wait long for the SQLite write lock.
+    Adds what it found to ``into``; returns how many fetches it handled."""
+    handled = 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        extract_pending(factory, BATCH)
         with transaction(factory) as session:
             differ = Differ(session, opts.clock)
             result = differ.run(limit=BATCH)
-            Understanding(session, opts.clock).run(result.new + result.updated)
-        total.extend(result)
+        analyse(factory, opts, result)
+        into.extend(result)
+        handled += differ.processed
         if differ.processed < BATCH:
             break
-    return total
+    return handled
 
 
 def post_process(factory: sessionmaker[Session], run_id: int | None, opts: RunOptions,
                  earlier: DiffResult | None = None) -> DiffResult:
     """The rest of the pending fetches, removals and run figures in one transaction; then the
     feeds from what is stored."""
+    while extract_pending(factory, BATCH):
+        pass
     with transaction(factory) as session:
         differ = Differ(session, opts.clock)
         result = differ.run(run_id)
         if run_id is not None:
             differ.tally(run_id)
-        Understanding(session, opts.clock).run(result.new + result.updated)
+    analyse(factory, opts, result)
     with factory() as session:
         write_feeds(session, opts.feeds_path, opts.base_url, config=opts.feeds, clock=opts.clock)
     return result.merged(earlier) if earlier else result
@@ -294,7 +310,7 @@ def run_once(opts: RunOptions, on_start: Callable[[subprocess.Popen], None] | No
         mark_interrupted(factory, opts.clock)
         run_id = start_run(factory, opts)
         during = DiffResult()
-        meanwhile = (lambda: during.extend(process_pending(factory, opts, opts.step_seconds))) \
+        meanwhile = (lambda: process_pending(factory, opts, opts.step_seconds, during)) \
             if opts.step_seconds > 0 else None
         try:
             code = crawl(run_id, opts, sources, on_start, meanwhile)

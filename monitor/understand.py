@@ -59,12 +59,14 @@ class Understanding:
         releases = list(self.session.scalars(query))
         self.load_events(releases)
         changed = []
-        for release in releases:
-            before = (release.label, release.ki, release.visitors, release.amounts_eur, release.event_date)
-            apply_analysis(release, analyze(document_of(release)))
-            self.assign_event(release)
-            if before != (release.label, release.ki, release.visitors, release.amounts_eur, release.event_date):
-                changed.append(release.id)
+        # Events are matched in memory; flushing before every lazy load only costs time.
+        with self.session.no_autoflush:
+            for release in releases:
+                before = (release.label, release.ki, release.visitors, release.amounts_eur, release.event_date)
+                apply_analysis(release, analyze(document_of(release)))
+                self.assign_event(release)
+                if before != (release.label, release.ki, release.visitors, release.amounts_eur, release.event_date):
+                    changed.append(release.id)
         self.session.flush()
         return changed
 

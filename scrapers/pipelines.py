@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -25,6 +25,15 @@ KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "cache-control"
                 "content-language", "content-disposition")
 
 _pool: Executor | None = None
+_writer: ThreadPoolExecutor | None = None
+
+
+def db_writer() -> ThreadPoolExecutor:
+    """One writer thread per crawl process: batches are written in order, one at a time."""
+    global _writer
+    if _writer is None:
+        _writer = ThreadPoolExecutor(1, thread_name_prefix="ki-monitor-store")
+    return _writer
 
 
 def extract_in_worker(*args):
@@ -52,13 +61,14 @@ def now() -> datetime:
 class ExtractPipeline:
     def __init__(self, crawler) -> None:
         self.workers = crawler.settings.getint("KI_MONITOR_EXTRACT_WORKERS", 1)
+        self.later = crawler.settings.getbool("KI_MONITOR_EXTRACT_LATER")
 
     @classmethod
     def from_crawler(cls, crawler) -> ExtractPipeline:
         return cls(crawler)
 
     async def process_item(self, item: PageItem, spider=None) -> PageItem:
-        if item.kind != "release" or item.status != 200 or (item.not_modified and item.text):
+        if item.kind != "release" or item.status != 200 or (item.not_modified and item.text) or self.later:
             return item  # a 304 carries the stored extraction of the same body
         args = (item.body, item.final_url, item.headers.get("content-type"), item.hints)
         pool = extraction_pool(self.workers)
@@ -90,6 +100,7 @@ class StorePipeline(DatabaseComponent):
         super().__init__(crawler)
         self.buffer: list[PageItem] = []
         self.oldest = 0.0
+        self.writes: list[Future] = []
 
     def process_item(self, item: PageItem, spider=None) -> PageItem:
         if not self.buffer:
@@ -99,19 +110,27 @@ class StorePipeline(DatabaseComponent):
             self.flush()
         return item
 
-    def close_spider(self, spider=None) -> None:
+    async def close_spider(self, spider=None) -> None:
         self.flush()
+        for write in self.writes:
+            await asyncio.wrap_future(write)  # raises what the writer raised
 
     def flush(self) -> None:
+        """Hand the batch to the writer thread: the reactor keeps downloading while SQLite
+        waits for its write lock (ki-monitor diffs and analyses in the same database)."""
         if not self.buffer:
             return
+        batch, self.buffer = self.buffer, []
         run_id = getattr(self.crawler.spider, "run_id", None)
-        with transaction(self.factory) as session:
-            for item in self.buffer:
-                session.add(self.fetch_row(session, item, run_id))
-        for item in self.buffer:
+        self.writes = [w for w in self.writes if not w.done() or w.exception()]
+        self.writes.append(db_writer().submit(self.write, batch, run_id))
+        for item in batch:
             self.crawler.stats.inc_value(f"ki_monitor/stored/{item.kind}")
-        self.buffer.clear()
+
+    def write(self, batch: list[PageItem], run_id: int | None) -> None:
+        with transaction(self.factory) as session:
+            for item in batch:
+                session.add(self.fetch_row(session, item, run_id))
 
     @staticmethod
     def fetch_row(session, item: PageItem, run_id: int | None) -> Fetch:

@@ -59,4 +59,7 @@ KI_MONITOR_SOURCES = None  # registry TOML; default: $KI_MONITOR_SOURCES or the 
 KI_MONITOR_RUN_ID = None  # set by `ki-monitor run`; a hand crawl opens its own run
 KI_MONITOR_SINCE = None  # ISO date: skip releases listed as older
 KI_MONITOR_MAX_PAGES = None  # listing pages per source (overrides the registry's max_pages)
-KI_MONITOR_EXTRACT_WORKERS = 1  # worker processes for extraction beside the crawl
+KI_MONITOR_EXTRACT_WORKERS = 1  # worker processes for extraction beside the crawl (0: inline)
+# `ki-monitor run` sets this: the crawl stores raw fetches and ki-monitor extracts them while
+# the crawl goes on (one process less, and the crawl keeps one core to itself).
+KI_MONITOR_EXTRACT_LATER = False

@@ -79,7 +79,7 @@ def test_store_pipeline_writes_every_fetch_with_one_body_per_content(tmp_path: P
     url = "https://www.land.nrw/pressemitteilung/seed004"
     for _ in range(3):
         store.process_item(extract(crawler, item_from("land-nrw", "pressemitteilung_seed004.html", url)))
-    store.close_spider()
+    asyncio.run(store.close_spider())
     with open_db(str(db))() as session:
         fetches = session.scalars(select(Fetch)).all()
         assert len(fetches) == 3
