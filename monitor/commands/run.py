@@ -180,4 +180,5 @@ def demo(workdir: Path | None) -> None:
     console.print(f"\nDatabase: {workdir / 'ki-monitor.db'}\nMain feed: {feeds / 'ki-news.xml'} "
                   f"(Atom: {feeds / 'ki-news.atom'}); per KI and per Regierungsbezirk beside it.\n"
                   f"Subscribe: point a feed reader at file://{feeds / 'ki-news.xml'}, or serve them with "
-                  f"`ki-monitor serve --db {workdir / 'ki-monitor.db'}` and subscribe to http://127.0.0.1:8470/.")
+                  f"`ki-monitor serve --db {workdir / 'ki-monitor.db'}` and subscribe to "
+                  "http://127.0.0.1:8470/feeds/ki-news.xml (review pages at http://127.0.0.1:8470/).")
