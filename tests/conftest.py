@@ -65,9 +65,9 @@ def registry(demo_web: DemoWeb, tmp_path: Path) -> Path:
 def run_job(db_path: Path, registry: Path, tmp_path: Path):
     """Run the whole job (crawl subprocess, differ, analysis, feeds) against the demo web."""
 
-    def run(**overrides) -> RunSummary:
+    def run(settings: dict[str, str] | None = None, **overrides) -> RunSummary:
         opts = RunOptions(db=str(db_path), sources=str(registry), feeds_dir=tmp_path / "feeds",
-                          settings=dict(FAST_CRAWL), **overrides)
+                          settings={**FAST_CRAWL, **(settings or {})}, **overrides)
         return run_once(opts)
 
     return run

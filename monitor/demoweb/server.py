@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,13 +43,15 @@ def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, with_body: bool) -> None:
             path = self.path
+            if delay := site.delays.get(path):
+                time.sleep(delay)  # a slow site: the crawler's timeout must give up first
             if (status := _injected_failure(site, path)) is not None:
                 site.hits.append((path, status))
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            if target := getattr(site, "redirects", {}).get(path):
+            if target := site.redirects.get(path):
                 site.hits.append((path, 301))
                 self.send_response(301)
                 self.send_header("Location", target)

@@ -42,7 +42,7 @@ class Page:
         return format_datetime(self.modified.astimezone(UTC), usegmt=True)
 
 
-_NOT_RENDERED = {"entries", "failures", "hits", "_rendered", "family"}
+_NOT_RENDERED = {"entries", "failures", "hits", "_rendered", "family", "delays"}
 
 
 @dataclass
@@ -63,6 +63,8 @@ class Site:
     disallow: tuple[str, ...] = ("/intern/",)
     base_url: str = ""  # set by the server once it has a port
     failures: dict[str, int] = field(default_factory=dict)  # path -> HTTP status to answer
+    redirects: dict[str, str] = field(default_factory=dict)  # old path -> new path (301)
+    delays: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
     hits: list[tuple[str, int]] = field(default_factory=list)
     _rendered: tuple[tuple, dict[str, Page]] | None = field(default=None, repr=False)
 

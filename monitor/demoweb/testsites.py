@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from importlib import resources
 
@@ -51,7 +51,6 @@ class TestSite(Site):
 
     feed_link: bool = True  # announce the feed in <head>
     sitemap_url: str | None = None  # announced in robots.txt (None: the family's or none)
-    redirects: dict[str, str] = field(default_factory=dict)  # old path -> new path (301)
     start_at_root: bool = False  # the user names the home page, not the press page
 
     @property
