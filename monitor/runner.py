@@ -1,8 +1,11 @@
-"""One run of the whole job: crawl (subprocess) → differ → analysis and events → feeds.
+"""One run of the whole job: crawl (subprocess) → extraction → differ → analysis and events →
+feeds.
 
 The crawl runs in a fresh interpreter (``python -m scrapers.crawl``): Twisted's reactor cannot
-be restarted, and a crashing site parser must not take the scheduler down. Everything after
-the crawl works from database state, so a run killed anywhere is completed by the next one.
+be restarted, and a crashing site parser must not take the scheduler down. It only downloads
+and stores; while it runs, this process extracts, diffs and analyses what it stored so far, so
+the two use both cores. Everything after the download works from database state, so a run
+killed anywhere is completed by the next one.
 
 A run holds the database lock ``run`` (:mod:`monitor.lock`) from start to end, so a manual and a
 scheduled run never overlap: the second waits or raises :class:`monitor.lock.Busy`. Setting
