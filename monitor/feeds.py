@@ -11,7 +11,6 @@ Last-Modified then stay put and readers get ``304``.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from monitor.feed_items import Item, clean, event_item, load_events
 from monitor.health import DEFAULT_THRESHOLD
 from monitor.status_items import status_items
 from scrapers.kis import load_kis
-from scrapers.sources import SLUG
+from scrapers.sources import SLUG, slugify
 
 DEFAULT_LIMIT = 200
 FORMATS = {"rss": "xml", "atom": "atom"}
@@ -62,11 +61,6 @@ class FeedConfig:
             health_threshold=_env_int(env, "KI_MONITOR_HEALTH_THRESHOLD", DEFAULT_THRESHOLD) or DEFAULT_THRESHOLD,
             health_in_main=flag("KI_MONITOR_FEED_HEALTH_IN_MAIN", True),
         )
-
-
-def slugify(name: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
-    return re.sub(r"[^a-z0-9]+", "-", name.translate(table).lower()).strip("-")
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class Understanding:
     def __init__(self, session: Session, clock: Callable[[], datetime] = default_now) -> None:
         self.session = session
         self.clock = clock
+        self.events: list[Event] | None = None  # candidates for matching, loaded per batch
 
     def run(self, release_ids: list[int] | None = None, everything: bool = False) -> list[int]:
         """Analyse what needs it; returns the ids of releases whose analysis changed."""
@@ -78,10 +79,10 @@ class Understanding:
         if days and len(days) == len(releases):
             query = query.where(or_(Event.published.is_(None), Event.published.between(
                 min(days) - 2 * MATCH_WINDOW, max(days) + 2 * MATCH_WINDOW)))
-        self.events: list[Event] = list(self.session.scalars(query))
+        self.events = list(self.session.scalars(query))
 
     def assign_event(self, release: Release) -> None:
-        if not hasattr(self, "events"):
+        if self.events is None:  # called alone (a correction): load what this release can join
             self.load_events([release])
         label = release.effective_label
         if label not in EVENT_LABELS or release.removed_at is not None:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import trafilatura
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
 
 from scrapers.dates import find_published
+from scrapers.encoding import decode_html
 
 MIN_TEXT = 40  # fewer characters of main text: a menu or an error page, not a release
 XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -26,34 +26,6 @@ class Extracted:
     published: date | None = None
     language: str | None = None
     error: str | None = None
-
-
-def decode_html(body: bytes, content_type: str | None) -> str:
-    """Decode HTML whatever the page claims: BOM, then valid UTF-8, then the declared charset
-    (ISO-8859-1 read as Windows-1252, as browsers do), then Windows-1252.
-
-    Sites declare UTF-8 and send Windows-1252, declare Latin-1 and send UTF-8, or declare
-    nothing. Non-ASCII text that decodes as UTF-8 almost never is anything else, so a strict
-    UTF-8 decode decides before any declaration is believed.
-    """
-    if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", "replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = [
-        resolve_encoding(e) for e in (http_content_type_encoding(content_type or ""),
-                                      html_body_declared_encoding(body)) if e
-    ]
-    for encoding in [*declared, "cp1252"]:
-        if encoding in (None, "utf-8", "utf8"):
-            continue
-        try:
-            return body.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return body.decode("cp1252", "replace")
 
 
 def clean_text(text: str) -> str:

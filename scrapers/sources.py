@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -23,6 +24,16 @@ CMS_FAMILIES = ("typo3", "drupal", "gsb", "wordpress", "numeric")
 HINT_KEYS = ("items", "link", "title", "date", "next", "body")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 INTERVAL = re.compile(r"^(\d+)\s*([mhd])$")
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def slugify(text: str, max_len: int | None = None) -> str:
+    """``Städteregion Aachen`` → ``staedteregion-aachen``: the slug form of ids, feeds and URLs."""
+    ascii_ = unicodedata.normalize("NFKD", text.translate(_UMLAUTS)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return slug[:max_len].rstrip("-") if max_len else slug
 
 
 class SourceError(ValueError):

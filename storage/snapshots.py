@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Body, Fetch
@@ -33,9 +33,7 @@ def get_body(session: Session, digest: str | None) -> bytes | None:
 
 def latest_fetches(session: Session, source_id: str) -> dict[str, Fetch]:
     """The newest stored good response per URL of a source: validators for conditional GET."""
-    rows = session.scalars(
-        select(Fetch)
-        .where(Fetch.source_id == source_id, Fetch.status.in_((200, 304)), Fetch.body_sha256.is_not(None))
-        .order_by(Fetch.id)
-    )
-    return {f.url: f for f in rows}
+    good = (Fetch.source_id == source_id, Fetch.status.in_((200, 304)), Fetch.body_sha256.is_not(None))
+    # Only the newest row per URL leaves the database: the history grows with every run.
+    newest = select(func.max(Fetch.id)).where(*good).group_by(Fetch.url)
+    return {f.url: f for f in session.scalars(select(Fetch).where(Fetch.id.in_(newest)))}

@@ -7,7 +7,8 @@ from importlib import resources
 
 import pytest
 
-from scrapers.extract import decode_html, extract
+from scrapers.encoding import decode_html
+from scrapers.extract import extract
 
 TEXT = "Staatssekretärin Güler besucht das Kommunale Integrationszentrum – „Vielfalt“ kostet 5 €."
 PAGE = ("<html><head>{meta}<title>Besuch</title></head><body><main><article><h1>Güler zu Besuch</h1>"

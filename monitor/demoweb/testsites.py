@@ -20,8 +20,6 @@ for a release would show), and robots.txt disallows ``/intern/``.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from html import escape
 from importlib import resources
@@ -30,6 +28,7 @@ from monitor.demoweb.cms import CMS_FAMILIES
 from monitor.demoweb.documents import documents
 from monitor.demoweb.families import FAMILIES, NAV_ITEMS
 from monitor.demoweb.site import Entry, Page, Site
+from scrapers.sources import slugify
 
 ALL_FAMILIES = {**FAMILIES, **CMS_FAMILIES}
 
@@ -37,12 +36,6 @@ KI_PAGE = ("Das Kommunale Integrationszentrum (KI) unterstützt Kitas, Schulen u
            "Mit KOMM-AN NRW fördert das Land das ehrenamtliche Engagement; das Kommunale "
            "Integrationsmanagement (KIM) begleitet Zugewanderte. Staatssekretärin und Ministerium "
            "fördern die Kommunalen Integrationszentren mit Landesmitteln.")
-
-
-def slugify(title: str) -> str:
-    text = title.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].rstrip("-")
 
 
 @dataclass
@@ -112,7 +105,7 @@ def build_test_site(site_id: str) -> TestSite:
     entries = []
     for i, doc_id in enumerate(spec.pop("docs")):
         entry = Entry.from_document(docs[doc_id], numeric_id=4711 + 17 * i, pdf=_pdf() if doc_id == pdf_doc else None)
-        entry.slug = slugify(entry.title)
+        entry.slug = slugify(entry.title, 60)
         entries.append(entry)
     entries.sort(key=lambda e: e.published, reverse=True)
     site = TestSite(id=site_id, name=f"Testsite {site_id}", family=family, entries=entries, **spec)

@@ -3,15 +3,14 @@ that lists every feed with ``<link rel="alternate">`` so readers discover them.
 
 The files are the ones a run writes atomically; they are served with a validator derived
 from their bytes, so an unchanged feed answers ``304 Not Modified`` however often a reader
-polls, and gzip when the reader accepts it. The review pages own ``/``; when they are
-absent the index answers there too, and either way ``/`` carries the main feed links.
+polls, and gzip when the reader accepts it. The review pages own ``/`` and carry the main feed
+links there.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -19,7 +18,6 @@ from html import escape
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request
-from werkzeug.exceptions import NotFound
 from werkzeug.http import http_date
 
 from monitor.feeds import FORMATS, FeedConfig, FeedSpec, feed_specs
@@ -130,23 +128,3 @@ def index_html() -> str:
 @feeds_bp.get("/feeds/")
 def index() -> Response:
     return Response(index_html(), content_type="text/html; charset=utf-8")
-
-
-@feeds_bp.app_errorhandler(404)
-def _root_fallback(exc: NotFound):
-    """Without review pages, ``/`` is the feed index (a route here would shadow theirs)."""
-    if request.path == "/":
-        return index()
-    return exc
-
-
-@feeds_bp.after_app_request
-def _discovery(resp: Response) -> Response:
-    """Whoever renders ``/``, it names the main feeds so readers subscribe by the site's URL."""
-    if request.path != "/" or resp.status_code != 200 or resp.mimetype != "text/html" or resp.direct_passthrough:
-        return resp
-    html = resp.get_data(as_text=True)
-    missing = [s for s in MAIN if not re.search(rf'<link[^>]+href="[^"]*/feeds/{s}\.xml"', html)]
-    if missing and "</head>" in html:
-        resp.set_data(html.replace("</head>", _link_tags(missing) + "\n</head>", 1))
-    return resp

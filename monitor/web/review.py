@@ -25,11 +25,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.clock import BERLIN, aware
 from monitor.corrections import LABELS, CorrectionError, correct, corrected_releases, export_zip
-from monitor.feeds import feed_specs, slugify
+from monitor.feeds import feed_specs
 from monitor.web import queries, safety
 from monitor.web.refresh import FeedRefresher
 from monitor.web.textview import diff_rows, highlight
 from scrapers.kis import load_kis, regierungsbezirke
+from scrapers.sources import slugify
 from storage.db import open_db
 from storage.models import Fetch, Release
 from storage.snapshots import get_body
@@ -37,7 +38,8 @@ from storage.snapshots import get_body
 review_bp = Blueprint("review", __name__)
 
 LABEL_NAMES = {"visit": "Besuch", "funding": "Förderung", "other": "Sonstiges", "irrelevant": "Irrelevant"}
-MAIN_FEEDS = (("ki-news", "Alle Meldungen"), ("besuche", "Besuche"), ("foerderung", "Förderung"))
+MAIN_FEEDS = (("ki-news", "Alle Meldungen"), ("besuche", "Besuche"), ("foerderung", "Förderung"),
+              ("status", "Quellen-Status"))
 RAW_RENDER_LIMIT = 2_000_000  # bytes of a raw page rendered inline; the download has it all
 EXTENSIONS = {"text/html": "html", "application/pdf": "pdf", "application/rss+xml": "xml",
               "application/atom+xml": "xml", "application/xml": "xml", "text/xml": "xml", "text/plain": "txt"}

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 
 from scrapers import discovery
 from scrapers.discovery import Candidate
-from scrapers.extract import decode_html
+from scrapers.encoding import decode_html
 from scrapers.items import PageItem
 from scrapers.sources import Source
 
