@@ -22,6 +22,11 @@ SOURCES_ENV = "KI_MONITOR_SOURCES"
 DISCOVERY_MODES = ("auto", "feed", "sitemap", "listing")
 CMS_FAMILIES = ("typo3", "drupal", "gsb", "wordpress", "numeric")
 HINT_KEYS = ("items", "link", "title", "date", "next", "body")
+# Where a start URL comes from: seen on a real copy of the page, inferred from release URLs on
+# the host, or nothing known (the host root; discovery must find the press pages itself).
+BASES = ("verified", "seen", "inferred", "root")
+# A district site with 15 years of releases: listing pages, archives, sitemaps and releases.
+DEFAULT_PAGE_BUDGET = 3000
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 INTERVAL = re.compile(r"^(\d+)\s*([mhd])$")
 
@@ -50,28 +55,56 @@ class Source:
     cms: str | None = None
     enabled: bool = True
     interval: str | None = None
-    max_pages: int = 5
+    max_pages: int = DEFAULT_PAGE_BUDGET  # page budget of one run: every request of the source counts
     since: str | None = None
     hints: dict[str, str] = field(default_factory=dict)
+    urls: tuple[str, ...] = ()  # further start URLs (a KI's own site, a press platform list)
+    hosts: tuple[str, ...] = ()  # further hosts the source may be crawled on
+    basis: str | None = None  # where the start URL comes from (one of BASES)
+    full_walk: str = "7d"  # how often later runs walk every channel to the end (edits, removals)
 
     @property
     def host(self) -> str:
         return urlparse(self.url).hostname or ""
 
     @property
+    def start_urls(self) -> tuple[str, ...]:
+        """The start URL and the further ones, in registry order, without repeats."""
+        return tuple(dict.fromkeys((self.url, *self.urls)))
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """``host[:port]`` of every start URL plus the declared further hosts."""
+        found = [_netloc(u) for u in self.start_urls] + [h.lower() for h in self.hosts]
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def full_walk_seconds(self) -> int:
+        return _seconds(self.full_walk)
+
+    @property
     def interval_seconds(self) -> int | None:
-        if not self.interval:
-            return None
-        num, unit = INTERVAL.match(self.interval).groups()  # type: ignore[union-attr]
-        return int(num) * {"m": 60, "h": 3600, "d": 86400}[unit]
+        return _seconds(self.interval) if self.interval else None
 
     def to_config(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, {}, ())}
+        return {k: list(v) if isinstance(v, tuple) else v
+                for k, v in self.__dict__.items() if v not in (None, {}, ())}
+
+
+def _seconds(interval: str) -> int:
+    num, unit = INTERVAL.match(interval).groups()  # type: ignore[union-attr]
+    return int(num) * {"m": 60, "h": 3600, "d": 86400}[unit]
+
+
+def _netloc(url: str) -> str:
+    """``www.example.de`` or ``127.0.0.1:8081``: the site part of a URL, lower case."""
+    return (urlparse(url).netloc.rsplit("@", 1)[-1]).lower()
 
 
 FIELDS: dict[str, type | tuple[type, ...]] = {
     "id": str, "name": str, "ki": str, "url": str, "discovery": str, "cms": str,
     "enabled": bool, "interval": str, "max_pages": int, "since": str, "hints": dict,
+    "urls": list, "hosts": list, "basis": str, "full_walk": str,
 }
 REQUIRED = ("id", "url", "ki")
 
@@ -117,11 +150,26 @@ def _check_entry(where: str, raw: dict, seen: set[str]) -> Source:
             raise SourceError(f"{where}: key 'since' must be an ISO date (2024-01-31), got {raw['since']!r}") from None
     if raw.get("interval") and not INTERVAL.match(raw["interval"]):
         raise SourceError(f"{where}: key 'interval' must look like '30m', '6h' or '1d'")
+    for key in ("urls", "hosts"):
+        for value in raw.get(key, []):
+            if not isinstance(value, str) or not value:
+                raise SourceError(f"{where}: key '{key}' must be a list of strings, got {value!r}")
+    for extra in raw.get("urls", []):
+        extra_parsed = urlparse(extra)
+        if extra_parsed.scheme not in ("http", "https") or not extra_parsed.hostname:
+            raise SourceError(f"{where}: key 'urls' must list http(s) URLs, got {extra!r}")
+    if raw.get("basis") and raw["basis"] not in BASES:
+        raise SourceError(f"{where}: key 'basis' must be one of {', '.join(BASES)}, got {raw['basis']!r}")
+    if raw.get("full_walk") and not INTERVAL.match(raw["full_walk"]):
+        raise SourceError(f"{where}: key 'full_walk' must look like '12h', '7d' or '30d'")
     for hint in raw.get("hints", {}):
         if hint not in HINT_KEYS:
             raise SourceError(f"{where}: unknown key 'hints.{hint}' (allowed: {', '.join(HINT_KEYS)})")
     data = dict(raw)
     data.setdefault("name", raw["id"])
+    for key in ("urls", "hosts"):
+        if key in data:
+            data[key] = tuple(data[key])
     return Source(**data)
 
 
