@@ -209,14 +209,14 @@ class Differ:
             self.runs_touched.add(run_id)
 
     def mark_missing(self, run_id: int) -> None:
-        """Releases gone from a listing that was walked completely in this run are removed.
+        """Releases gone from every channel of a source walked completely in this run are removed.
 
-        Only listings count: a feed or a bounded walk shows just the newest items, so an
-        absence there says nothing.
+        The spider calls a walk complete only when a list or sitemap was walked to its end
+        within the budget: a feed or a daily run shows just the newest items, so an absence
+        there says nothing.
         """
         complete = self.session.scalars(select(RunSource).where(
-            RunSource.run_id == run_id, RunSource.complete.is_(True), RunSource.status == "ok",
-            RunSource.discovery == "listing"))
+            RunSource.run_id == run_id, RunSource.complete.is_(True), RunSource.status == "ok"))
         for rs in complete:
             rows = self.session.execute(select(Fetch.url, Fetch.final_url).where(
                 Fetch.run_id == run_id, Fetch.source_id == rs.source_id)).all()

@@ -32,6 +32,7 @@ def report_of(spider) -> dict:
         "id": spider.source.id, "url": spider.source.url, "discovery": spider.discovery_mode,
         "candidates": len(spider.candidates), "newest": max(dates).isoformat() if dates else None,
         "complete": spider.listing_complete, "error": spider.failure, "errors": spider.errors,
+        "channels": spider.channel_report(),
         "sample": [{"url": c.url, "title": c.title, "date": c.date.isoformat() if c.date else None}
                    for c in list(spider.candidates.values())[:5]],
     }
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--set", dest="settings", type=_setting, action="append", default=[],
                         metavar="NAME=VALUE", help="any Scrapy setting, e.g. AUTOTHROTTLE_START_DELAY=0")
+    parser.add_argument("--walk", choices=("backfill", "full", "daily"),
+                        help="how far to walk (default: backfill a new source, full every full_walk, else daily)")
     parser.add_argument("--discover-only", action="store_true", help="find releases, do not fetch them")
     parser.add_argument("--report", help="write per-source discovery results (JSON) here")
     args = parser.parse_args(argv)
@@ -64,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in args.settings:
         settings.set(name, value, priority="cmdline")
     overrides = {"KI_MONITOR_RUN_ID": args.run_id, "KI_MONITOR_DB": args.db, "KI_MONITOR_SOURCES": args.sources,
-                 "KI_MONITOR_SINCE": args.since, "KI_MONITOR_MAX_PAGES": args.max_pages,
+                 "KI_MONITOR_SINCE": args.since, "KI_MONITOR_MAX_PAGES": args.max_pages, "KI_MONITOR_WALK": args.walk,
                  "KI_MONITOR_DISCOVER_ONLY": args.discover_only or None,
                  "LOG_LEVEL": args.log_level, "LOG_FILE": args.log_file}
     for key, value in overrides.items():

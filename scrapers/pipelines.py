@@ -195,7 +195,8 @@ class RunRecorder(DatabaseComponent):
             rs.requests = stats.get("downloader/request_count", 0)
             rs.responses = responses
             rs.bytes = stats.get("downloader/response_bytes", 0)
-            rs.discovery = getattr(spider, "discovery_mode", None)
+            rs.discovery = getattr(spider, "walk", None)
+            rs.channels = spider.channel_report() if hasattr(spider, "channel_report") else None
             rs.candidates = len(getattr(spider, "candidates", ()))
             rs.complete = bool(getattr(spider, "listing_complete", False)) and failure is None
             rs.errors = errors + (1 if failure else 0)

@@ -75,12 +75,15 @@ class RunSource(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="running")  # running|ok|failed
-    discovery: Mapped[str | None] = mapped_column(String(20))  # feed|sitemap|listing|pdf
+    discovery: Mapped[str | None] = mapped_column(String(20))  # backfill|full|daily: how far this run walked
     requests: Mapped[int] = mapped_column(Integer, default=0)
     responses: Mapped[dict] = mapped_column(JSON, default=dict)  # {"200": 12, "304": 40}
     bytes: Mapped[int] = mapped_column(Integer, default=0)
     candidates: Mapped[int] = mapped_column(Integer, default=0)
-    complete: Mapped[bool] = mapped_column(Boolean, default=False)  # listing fully walked
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)  # every channel walked to its end
+    # Discovery per channel: {"mode": "backfill", "pages": {"feed": 1, ...}, "found": {"sitemap": 420, ...},
+    # "new": 12, "known": 400, "budget": 3000, "budget_exhausted": false}
+    channels: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     new: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     removed: Mapped[int] = mapped_column(Integer, default=0)

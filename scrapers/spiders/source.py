@@ -1,30 +1,44 @@
-"""The generic source spider: start URL → discovery (feed, sitemap, listing) → releases.
+"""The generic source spider: start URLs → every discovery channel → the union of releases.
 
-Discovery ``auto`` tries, in order, until one yields releases: the feeds the start page links,
-the usual feed paths, the sitemaps (robots.txt ``Sitemap:``, the usual paths, indexes followed),
-then the start page as a listing with pagination. On a site's home page the link to the press
-pages ("Pressemitteilungen", "Aktuelles") is followed first. The steps run one request at a
-time, so a site that has a feed costs one request more than its start page, not six.
+A new source is **backfilled**: from each start URL the spider reads the feeds the pages
+announce or the usual paths serve, robots.txt and every sitemap it leads to (indexes, yearly,
+paged and news sitemaps), the press list with all its pages, the year and month archives, and
+the hop from a home page to its press section — and takes the union, since real sites keep a
+feed of the newest 10, a news sitemap of the newest 20, a list whose older pages moved to
+archives. A later run is **daily**: it re-reads the channels that held releases before and the
+first list pages (conditional GET makes them 304s), goes deeper only while pages show unknown
+releases, and requests no known release. Every ``full_walk`` interval the run is a **full**
+walk again, to notice edits and removals deep in the archive.
+
+Every request of a source counts against its page budget (``max_pages``). Each release is
+fetched under one URL: session ids, tracking parameters and print/contrast/language variants
+are stripped before the request, and ``rel=canonical`` and redirects after it decide the URL it
+is stored under (aliases are not fetched again).
 """
 
 from __future__ import annotations
 
-from collections import deque
-from datetime import date
+import re
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
+from hashlib import sha256
+from urllib.parse import urljoin
 
 import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from scrapers import discovery
-from scrapers.discovery import Candidate
+from scrapers.discovery import archives, feeds, hop, listings, pagination, sitemaps
+from scrapers.discovery.candidates import Candidate
+from scrapers.discovery.urls import canonical_url, is_root, netloc, on_site
 from scrapers.encoding import decode_html
+from scrapers.history import SourceHistory, load_history
 from scrapers.items import PageItem
 from scrapers.sources import Source
 
-MAX_SITEMAPS = 12  # child sitemaps followed from an index
-CANDIDATES_PER_PAGE = 20  # sitemap/feed bound: max_pages × this many releases
+MAX_SITEMAPS = 400  # child sitemaps followed from indexes (a portal with yearly and paged ones)
+CHANNELS = ("feed", "sitemap", "listing", "archive", "hop")
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -35,17 +49,12 @@ def _content_type(response: Response) -> str:
     return response.headers.get("Content-Type", b"").decode("latin-1")
 
 
-def _previous_mode(db: str | None, source_id: str) -> str | None:
-    from sqlalchemy import select
-
-    from storage.db import open_db
-    from storage.models import RunSource
-
-    with open_db(db)() as session:
-        return session.scalar(
-            select(RunSource.discovery)
-            .where(RunSource.source_id == source_id, RunSource.status.in_(("ok", "failed")))
-            .order_by(RunSource.started_at.desc()).limit(1))
+def _now(setting: str | None) -> datetime:
+    """The run's clock: ``KI_MONITOR_NOW`` (ISO) in tests, else the wall clock."""
+    if setting:
+        when = datetime.fromisoformat(setting)
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return datetime.now(UTC)
 
 
 class SourceSpider(scrapy.Spider):
@@ -56,22 +65,27 @@ class SourceSpider(scrapy.Spider):
     family_hints: dict[str, str] = {}  # set by the CMS family base spiders
 
     def __init__(self, *args, since: str | None = None, max_pages: str | int | None = None,
-                 discover_only: bool | str = False, **kwargs) -> None:
+                 discover_only: bool | str = False, walk: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.since = date.fromisoformat(since) if since else None
-        self.max_pages = int(max_pages) if max_pages else None
+        self.max_pages = int(max_pages) if max_pages else self.source.max_pages
         self.discover_only = discover_only in (True, "1", "true", "True")
+        self.forced_walk = walk
+        self.history = SourceHistory()
+        self.walk = "backfill"  # backfill | full | daily, decided when the crawler is known
         self.candidates: dict[str, Candidate] = {}
-        self.discovery_mode: str | None = None
-        self.listing_complete = False
+        self.found_by: dict[str, set[str]] = defaultdict(set)  # channel → release URLs it listed
+        self.pages: Counter[str] = Counter()  # channel → pages requested
+        self.requested: set[str] = set()
+        self.emitted: dict[str, str] = {}  # canonical release URL → URL it was fetched under
+        self.bodies: dict[str, str] = {}  # body hash → canonical URL (one article under two paths)
+        self.aliases = 0
+        self.budget_exhausted = False
+        self.listing_errors = 0
         self.failure: str | None = None
         self.errors: list[str] = []
         self.run_id: int | None = None
-        self.steps: deque[tuple[str, str]] = deque()
-        self.start_response: Response | None = None
-        self.listing_pages: set[str] = set()
-        self.sitemaps_seen: set[str] = set()
-        self.previous_mode: str | None = None  # what discovery found in the last good run
+        self.started_hosts: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -79,34 +93,108 @@ class SourceSpider(scrapy.Spider):
         kwargs.setdefault("since", settings.get("KI_MONITOR_SINCE") or cls.source.since)
         kwargs.setdefault("max_pages", settings.get("KI_MONITOR_MAX_PAGES") or cls.source.max_pages)
         kwargs.setdefault("discover_only", settings.getbool("KI_MONITOR_DISCOVER_ONLY"))
+        kwargs.setdefault("walk", settings.get("KI_MONITOR_WALK") or None)
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.previous_mode = _previous_mode(settings.get("KI_MONITOR_DB"), cls.source.id)
+        spider.history = load_history(settings.get("KI_MONITOR_DB"), cls.source.id)
+        spider.walk = spider.choose_walk(_now(settings.get("KI_MONITOR_NOW")))
         return spider
+
+    def choose_walk(self, now: datetime) -> str:
+        """backfill for a source never crawled, full when the last complete walk is older than
+        ``full_walk``, daily otherwise; ``--walk`` (``KI_MONITOR_WALK``) overrides."""
+        if self.forced_walk in ("backfill", "full", "daily"):
+            return self.forced_walk
+        if not self.history.has_run or self.history.last_walk is None:
+            return "backfill" if not self.history.has_run else "full"
+        due = (now - self.history.last_walk).total_seconds() >= self.source.full_walk_seconds - 3600
+        return "full" if due else "daily"
+
+    @property
+    def deep(self) -> bool:
+        """Walk every channel to its end (a backfill or a full walk), not just the news."""
+        return self.walk in ("backfill", "full")
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return self.source.allowed_hosts
 
     @property
     def hints(self) -> dict[str, str]:
         return {**self.family_hints, **self.source.hints}
 
     @property
-    def max_candidates(self) -> int:
-        return (self.max_pages or 50) * CANDIDATES_PER_PAGE
+    def discovery_mode(self) -> str | None:
+        """The channels that listed releases, e.g. ``feed+sitemap+listing`` (None: nothing found)."""
+        used = [c for c in CHANNELS if self.found_by.get(c)]
+        return "+".join(used) or None
+
+    @property
+    def listing_complete(self) -> bool:
+        """Every channel walked to its end: absence from all of them means a release is gone.
+        A feed alone never says that (it holds the newest items only)."""
+        walked = any(self.found_by.get(c) for c in ("sitemap", "listing", "archive", "hop"))
+        return self.deep and walked and not self.budget_exhausted and not self.listing_errors and not self.since
+
+    def channel_report(self) -> dict:
+        new = [u for u in self.candidates if u not in self.history.known]
+        return {
+            "mode": self.walk, "pages": {c: self.pages[c] for c in CHANNELS if self.pages[c]},
+            "found": {c: len(self.found_by[c]) for c in CHANNELS if self.found_by.get(c)},
+            "new": len(new), "known": len(self.candidates) - len(new), "aliases": self.aliases,
+            "budget": self.max_pages, "budget_exhausted": self.budget_exhausted,
+        }
+
+    # -- requests within the budget --------------------------------------------------------
+    def request(self, url: str, callback, kind: str, *, errback=None, priority: int = 0,
+                **cb_kwargs) -> scrapy.Request | None:
+        """A request of this source, or None: off its sites, already asked, or over budget."""
+        url = canonical_url(url)
+        if not on_site(url, self.allowed) or url in self.requested:
+            return None
+        if len(self.requested) >= self.max_pages:
+            if not self.budget_exhausted:
+                self.logger.warning("%s: page budget of %d requests reached", self.source.id, self.max_pages)
+            self.budget_exhausted = True
+            return None
+        self.requested.add(url)
+        if kind in CHANNELS:
+            self.pages[kind] += 1
+        # Discovery pages take every status (a 404 page number ends a list); a release's 404 goes
+        # to its errback, where the differ learns that it is gone.
+        meta = {"channel": kind} if kind == "release" else {"channel": kind, "handle_httpstatus_all": True}
+        return scrapy.Request(url, callback=callback, errback=errback or self.step_failed, priority=priority,
+                              cb_kwargs=cb_kwargs, meta=meta)
 
     # -- start -----------------------------------------------------------------------------
     async def start(self):
-        yield scrapy.Request(self.source.url, callback=self.parse_start, errback=self.start_failed,
-                             meta={"handle_httpstatus_all": True})
+        for url in self.source.start_urls:
+            if req := self.request(url, self.parse_start, "start", errback=self.start_failed):
+                yield req
+        if not self.deep:
+            # Daily: the feeds and sitemaps that answered before, with conditional GET.
+            for kind, url in self.history.channels:
+                callback = self.parse_feed if kind == "feed" else self.parse_sitemap
+                if req := self.request(url, callback, kind):
+                    yield req
 
     def start_failed(self, failure: Failure):
-        self.failure = f"start URL {self.source.url} failed: {failure.getErrorMessage() or failure.type.__name__}"
-        self.logger.error(self.failure)
+        message = f"start URL {failure.request.url} failed: {failure.getErrorMessage() or failure.type.__name__}"
+        self.note_start_failure(message)
+
+    def note_start_failure(self, message: str) -> None:
+        self.logger.error(message)
+        if len(self.source.start_urls) == 1:
+            self.failure = message
+        else:
+            self.errors.append(message)
 
     def page_item(self, response: Response, kind: str, **extra) -> PageItem:
         stored = response.meta.get("stored_fetch") if "cached" in response.flags else None
         item = PageItem(
             source_id=self.source.id, kind=kind,
             url=(response.request.meta.get("redirect_urls") or [response.request.url])[0] if response.request else response.url,
-            final_url=response.url, status=response.status, headers=_headers(response), body=response.body,
-            not_modified=stored is not None, hints=self.hints, **extra,
+            final_url=response.meta.get("canonical") or response.url, status=response.status,
+            headers=_headers(response), body=response.body, not_modified=stored is not None, hints=self.hints, **extra,
         )
         if stored and not stored.get("error"):
             item.title, item.text, item.published, item.language = (
@@ -119,158 +207,169 @@ class SourceSpider(scrapy.Spider):
 
     def parse_start(self, response: Response):
         if response.status >= 400:
-            self.failure = f"start URL answered HTTP {response.status}"
+            self.note_start_failure(f"start URL {response.url} answered HTTP {response.status}")
             return
         body, ctype = response.body, _content_type(response)
-        if discovery.is_feed(body, ctype):
+        if feeds.is_feed(body, ctype):
             yield from self.parse_feed(response)
             return
-        if discovery.is_sitemap(body):
-            self.steps.append(("sitemap", response.url))
+        if sitemaps.is_sitemap(body):
             yield from self.parse_sitemap(response)
             return
         if not isinstance(response, TextResponse):
-            self.failure = f"start URL is not a web page ({ctype or '?'})"
+            self.note_start_failure(f"start URL {response.url} is not a web page ({ctype or '?'})")
             return
-        self.start_response = response
         sel = self.selector(response)
         mode = self.source.discovery
-        feeds = discovery.feed_links(sel, response.url)
-        if mode == "auto" and self.previous_mode in ("listing", "sitemap") and not feeds:
-            # The last good run found no feed: probing the usual paths again costs requests
-            # every day for nothing (a failed run brings the full probe back).
-            mode = self.previous_mode
         if mode in ("auto", "feed"):
-            self.steps += [("feed", u) for u in feeds]
-            if not feeds:
-                self.steps += [("feed", u) for u in discovery.probe_feed_urls(response.url)]
-        if mode in ("auto", "sitemap"):
-            self.steps.append(("robots", discovery.urljoin(response.url, "/robots.txt")))
+            for url in feeds.feed_links(sel, response.url):
+                if req := self.request(url, self.parse_feed, "feed"):
+                    yield req
+        host = netloc(response.url)
+        if self.deep and host not in self.started_hosts:
+            self.started_hosts.add(host)
+            if mode in ("auto", "feed"):
+                for url in feeds.probe_feed_urls(response.url):
+                    if req := self.request(url, self.parse_feed, "feed"):
+                        yield req
+            robots = urljoin(response.url, "/robots.txt")
+            if mode in ("auto", "sitemap") and (req := self.request(robots, self.parse_robots, "robots")):
+                yield req
         if mode in ("auto", "listing"):
-            self.steps.append(("listing", response.url))
-        yield from self.advance()
-
-    # -- the step machine ------------------------------------------------------------------
-    def advance(self):
-        """Request the next discovery step; the start page as a listing comes last."""
-        while self.steps:
-            kind, url = self.steps.popleft()
-            if kind == "listing":
-                yield from self.parse_listing(self.start_response, store=True)
-                return
-            callback = {"feed": self.parse_feed, "robots": self.parse_robots, "sitemap": self.parse_sitemap}[kind]
-            yield scrapy.Request(url, callback=callback, errback=self.step_failed, dont_filter=True,
-                                 meta={"handle_httpstatus_all": True, "step": kind})
-            return
-        if not self.discovery_mode:
-            self.failure = self.failure or f"discovery '{self.source.discovery}' found no releases"
+            yield from self.parse_listing(response, channel="listing")
 
     def step_failed(self, failure: Failure):
-        self.logger.info("%s %s failed: %s", failure.request.meta.get("step"), failure.request.url,
-                         failure.getErrorMessage())
-        yield from self.advance()
+        channel = failure.request.meta.get("channel")
+        message = f"{channel} page {failure.request.url} failed: {failure.getErrorMessage() or failure.type.__name__}"
+        if channel in ("listing", "archive") and failure.request.cb_kwargs.get("page", 1) == 1:
+            self.listing_errors += 1
+            self.errors.append(message)
+        self.logger.info(message)
 
-    def _usable(self, response: Response) -> bool:
+    @staticmethod
+    def _usable(response: Response) -> bool:
         return response.status == 200 and bool(response.body)
-
-    def store_start(self, response: Response):
-        """Keep the start page once (its validators make tomorrow's request a 304)."""
-        start, self.start_response = self.start_response, None
-        if start is not None and start.url != response.url:
-            yield self.page_item(start, "listing")
 
     # -- feeds -----------------------------------------------------------------------------
     def parse_feed(self, response: Response):
-        found = discovery.parse_feed(response.body, response.url) if (
-            self._usable(response) and discovery.is_feed(response.body, _content_type(response))) else []
-        if not found:
-            yield from self.advance()
+        if not (self._usable(response) and feeds.is_feed(response.body, _content_type(response))):
             return
-        self.discovery_mode = "feed"
-        self.steps.clear()
-        yield from self.store_start(response)
         yield self.page_item(response, "feed")
-        self.listing_complete = True
-        yield from self.follow_candidates(response, found[: self.max_candidates])
+        yield from self.follow_candidates(feeds.parse_feed(response.body, response.url), "feed")
 
     # -- sitemaps --------------------------------------------------------------------------
     def parse_robots(self, response: Response):
-        declared = discovery.robots_sitemaps(response.body, response.url) if self._usable(response) else []
-        urls = declared or discovery.probe_sitemap_urls(response.url)
-        # Sitemaps go before the remaining steps (the listing), in the order found.
-        self.steps.extendleft(reversed([("sitemap", u) for u in urls]))
-        yield from self.advance()
+        declared = sitemaps.robots_sitemaps(response.body, response.url) if self._usable(response) else []
+        for url in declared or sitemaps.probe_sitemap_urls(response.url):
+            if req := self.request(url, self.parse_sitemap, "sitemap"):
+                yield req
 
     def parse_sitemap(self, response: Response):
-        self.sitemaps_seen.add(response.url)
-        if not (self._usable(response) and discovery.is_sitemap(response.body)):
-            yield from self.advance()
+        if not (self._usable(response) and sitemaps.is_sitemap(response.body)):
             return
-        sitemap = discovery.parse_sitemap(response.body, response.url)
+        sitemap = sitemaps.parse_sitemap(response.body, response.url)
         # Stored even when it holds no release: tomorrow it answers 304 instead of its bytes.
         yield self.page_item(response, "sitemap")
-        if sitemap.children:
-            # An index: its children replace the other sitemap guesses.
-            rest = [s for s in self.steps if s[0] != "sitemap"]
-            children = [("sitemap", u) for u in sitemap.children if u not in self.sitemaps_seen][:MAX_SITEMAPS]
-            self.steps = deque(children + rest)
-            yield from self.advance()
-            return
-        found = discovery.sitemap_releases(sitemap, self.source.url)
-        if self.since:
-            found = [c for c in found if not (c.date and c.date < self.since)]
-        room = self.max_candidates - len(self.candidates)
-        if found and room > 0:
-            self.discovery_mode = "sitemap"
-            self.listing_complete = True
-            # Other sitemaps of the same site may hold more releases; other modes are skipped.
-            self.steps = deque(s for s in self.steps if s[0] == "sitemap")
-            yield from self.store_start(response)
-            yield from self.follow_candidates(response, found[:room])
-        yield from self.advance()
+        followed = sum(1 for c in self.requested if "sitemap" in c)
+        for url in sitemap.children[: max(0, MAX_SITEMAPS - followed)]:
+            if req := self.request(url, self.parse_sitemap, "sitemap"):
+                yield req
+        found = sitemaps.sitemap_releases(sitemap, self.source.start_urls, self.allowed)
+        yield from self.follow_candidates(found, "sitemap")
 
-    # -- listing pages ---------------------------------------------------------------------
-    def parse_listing(self, response: Response, page: int = 1, store: bool = True, hopped: bool = False):
+    # -- listing pages, their pages, archives and the hop ------------------------------------
+    def parse_listing(self, response: Response, channel: str = "listing", page: int = 1, hops: int = 0):
         if response.status >= 400:
-            self.errors.append(f"listing page {response.url} answered HTTP {response.status}")
+            if page == 1 and channel in ("listing", "hop"):
+                self.listing_errors += 1
+                self.errors.append(f"{channel} page {response.url} answered HTTP {response.status}")
+            return  # a page number past the end answers 404: the list simply ends
+        if not isinstance(response, TextResponse):
             return
-        self.listing_pages.add(response.url)
         sel = self.selector(response)
-        found = discovery.release_links(sel, response.url, self.hints, exclude=self.listing_pages)
-        if page == 1 and not hopped and (discovery.is_root(response.url) or len(found) < 3):
-            press = discovery.press_page_link(sel, response.url)
-            if press and press not in self.listing_pages:
-                yield response.follow(press, callback=self.parse_listing, cb_kwargs={"hopped": True},
-                                      meta={"handle_httpstatus_all": True})
-                return
+        found = listings.release_links(sel, response.url, self.allowed, self.hints, exclude=self.requested)
+        yield self.page_item(response, "listing")
+        if hops < 2 and (is_root(response.url) or len(found) < 3):
+            for url in hop.press_page_links(sel, response.url, self.allowed):
+                if req := self.request(url, self.parse_listing, "hop", channel="hop", hops=hops + 1):
+                    yield req
+        unknown = [c for c in found if canonical_url(c.url) not in self.history.known]
+        yield from self.follow_candidates(found, channel)
         if not found:
-            if page == 1:
-                self.failure = self.failure or f"no releases found on {response.url}"
             return
-        self.discovery_mode = self.discovery_mode or "listing"
-        if store:
-            yield self.page_item(response, "listing")
-        yield from self.follow_candidates(response, found)
         older = self.since and all(c.date and c.date < self.since for c in found)
-        nxt = discovery.next_page(sel, response.url, page, self.hints.get("next"), seen=self.listing_pages)
-        if nxt is not None and nxt in self.candidates:
-            nxt = None
-        if nxt is None or older:
-            self.listing_complete = nxt is None
-        elif self.max_pages is None or page < self.max_pages:
-            self.listing_pages.add(nxt)
-            yield response.follow(nxt, callback=self.parse_listing, cb_kwargs={"page": page + 1, "hopped": True},
-                                  meta={"handle_httpstatus_all": True})
+        if older or not (self.deep or unknown):
+            return  # daily: a page of known releases means the rest is known too
+        nxt = pagination.next_page(sel, response.url, self.allowed, page, self.hints.get("next"))
+        more = [nxt] if nxt else []
+        if self.deep and not self.since:
+            # Every page the pager shows; with ``since`` the walk stays sequential, so it can
+            # stop at the first page of older releases.
+            more += pagination.pager_links(sel, response.url, self.allowed)
+            for url in archives.archive_links(sel, response.url, self.allowed):
+                if not self._before_since(url) and (req := self.request(url, self.parse_listing, "archive",
+                                                                        channel="archive", hops=2)):
+                    yield req
+        for url in dict.fromkeys(more):
+            if req := self.request(url, self.parse_listing, channel, channel=channel, page=page + 1, hops=2):
+                yield req
 
-    def follow_candidates(self, response: Response, found: list[Candidate]):
+    def _before_since(self, url: str) -> bool:
+        years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", url)]
+        return bool(self.since and years and max(years) < self.since.year)
+
+    def follow_candidates(self, found: list[Candidate], channel: str):
         for cand in found:
-            if cand.url in self.candidates or (self.since and cand.date and cand.date < self.since):
+            url = canonical_url(cand.url)
+            if not on_site(url, self.allowed) or (self.since and cand.date and cand.date < self.since):
                 continue
-            self.candidates[cand.url] = cand
-            if self.discover_only:
+            url = self.history.known.get(url, url)  # an alias seen before: its canonical URL
+            self.found_by[channel].add(url)
+            if url in self.candidates:
                 continue
-            yield response.follow(cand.url, callback=self.parse_release, errback=self.release_failed,
-                                  cb_kwargs={"cand": cand})
+            self.candidates[url] = Candidate(url, cand.title, cand.date, cand.lastmod)
+            if self.discover_only or (not self.deep and not self._edited(url, cand)):
+                continue
+            if req := self.request(url, self.parse_candidate, "release", errback=self.release_failed,
+                                   priority=1, cand=self.candidates[url]):
+                yield req
+
+    def _edited(self, url: str, cand: Candidate) -> bool:
+        """Daily runs fetch new releases, and known ones whose sitemap lastmod is newer."""
+        fetched = self.history.fetched.get(url)
+        if fetched is None:
+            return url not in self.history.known
+        return bool(cand.lastmod and cand.lastmod > fetched.date())
+
+    def parse_candidate(self, response: Response, cand: Candidate):
+        """A page a channel called a release: a list after all (a tag page, an archive) is
+        walked as a list; an alias of a release already fetched is dropped; the rest is stored
+        under its canonical URL."""
+        if isinstance(response, TextResponse) and response.status == 200 and not _is_pdf(response):
+            sel = self.selector(response)
+            if listings.looks_like_listing(sel, response.url, self.allowed):
+                self.candidates.pop(cand.url, None)
+                for found in self.found_by.values():
+                    found.discard(cand.url)
+                yield from self.parse_listing(response, channel="listing", page=2, hops=2)
+                return
+            canonical = self._canonical(sel, response)
+            digest = sha256(response.body).hexdigest()
+            if canonical in self.emitted and self.emitted[canonical] != response.request.url or digest in self.bodies:
+                self.aliases += 1
+                return
+            self.emitted[canonical] = response.request.url
+            self.bodies[digest] = canonical
+            response.meta["canonical"] = canonical
+        yield from self.parse_release(response, cand)
+
+    def _canonical(self, sel: Selector, response: Response) -> str:
+        href = sel.css("link[rel~=canonical]::attr(href)").get()
+        if href:
+            url = canonical_url(urljoin(response.url, href.strip()))
+            if on_site(url, self.allowed) and not is_root(url):
+                return url
+        return canonical_url(response.url)
 
     # -- releases --------------------------------------------------------------------------
     def parse_release(self, response: Response, cand: Candidate):
@@ -285,3 +384,7 @@ class SourceSpider(scrapy.Spider):
             message = f"release {failure.request.url} failed: {failure.getErrorMessage() or failure.type.__name__}"
             self.errors.append(message)
             self.logger.error(message)
+
+
+def _is_pdf(response: Response) -> bool:
+    return response.body[:5] == b"%PDF-" or "pdf" in _content_type(response).lower()

@@ -1,0 +1,60 @@
+"""What earlier runs of a source left behind, read once when its spider opens.
+
+The spider needs it to decide how far to walk: a new source is backfilled through every
+channel; later runs re-read the cheap channels (the feeds and sitemaps that held releases
+before, the first list pages — all with conditional GET) and go deeper only while they meet
+unknown releases; every ``full_walk`` interval the whole site is walked again to notice edits
+and removals deep in the archive. Known releases are not requested again on a daily run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from storage.db import open_db
+from storage.models import Fetch, RunSource
+
+WALKS = ("backfill", "full")
+
+
+@dataclass
+class SourceHistory:
+    has_run: bool = False  # an earlier run of this source finished ok
+    last_walk: datetime | None = None  # start of the last complete backfill or full walk
+    known: dict[str, str] = field(default_factory=dict)  # release URL or alias → canonical URL
+    fetched: dict[str, datetime] = field(default_factory=dict)  # canonical release URL → last fetch
+    channels: list[tuple[str, str]] = field(default_factory=list)  # (feed|sitemap, url) that answered
+
+
+def load_history(db: str | None, source_id: str) -> SourceHistory:
+    history = SourceHistory()
+    with open_db(db)() as session:
+        ok = select(RunSource.started_at, RunSource.discovery, RunSource.complete).where(
+            RunSource.source_id == source_id, RunSource.status == "ok")
+        for started, mode, complete in session.execute(ok):
+            history.has_run = True
+            if mode in WALKS and complete and (history.last_walk is None or _aware(started) > history.last_walk):
+                history.last_walk = _aware(started)
+        releases = select(Fetch.url, Fetch.final_url, func.max(Fetch.fetched_at)).where(
+            Fetch.source_id == source_id, Fetch.kind == "release", Fetch.status.in_((200, 304)),
+            Fetch.text.is_not(None)).group_by(Fetch.url, Fetch.final_url)
+        for url, final, when in session.execute(releases):
+            history.known[url] = final
+            history.known[final] = final
+            history.fetched[final] = max(filter(None, (history.fetched.get(final), _aware(when))))
+        channels = select(Fetch.kind, Fetch.url).where(
+            Fetch.source_id == source_id, Fetch.kind.in_(("feed", "sitemap")), Fetch.status.in_((200, 304))
+        ).group_by(Fetch.kind, Fetch.url)
+        history.channels = [(kind, url) for kind, url in session.execute(channels)]
+    return history
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    if when is None:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
