@@ -49,6 +49,7 @@ class RunOptions:
     ids: tuple[str, ...] = ()
     since: str | None = None
     max_pages: int | None = None
+    walk: str | None = None  # backfill | full | daily; default: the spider decides per source
     feeds_dir: Path | None = None
     base_url: str = "http://127.0.0.1:8470"
     trigger: str = "manual"
@@ -132,6 +133,8 @@ def crawl_command(run_id: int, opts: RunOptions, sources: list[Source]) -> list[
         cmd += ["--since", opts.since]
     if opts.max_pages:
         cmd += ["--max-pages", str(opts.max_pages)]
+    if opts.walk:
+        cmd += ["--walk", opts.walk]
     if opts.log_file:
         cmd += ["--log-file", opts.log_file]
     if opts.log_level or opts.log_file:

@@ -52,8 +52,8 @@ class History:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> History:
-    """Run 1; edit one release materially and one by a date; run 2; run 3 unchanged;
-    remove one from a listing and answer 410 for another; run 4."""
+    """Run 1; edit one release materially and one by a date; run 2 (full walk); run 3 unchanged;
+    remove one from a listing and answer 410 for another; run 4, a full walk."""
     with demo_env(tmp_path_factory.mktemp("differ")) as env:
         h = History(env)
         h.runs.append(env.run())
@@ -64,7 +64,7 @@ def history(tmp_path_factory) -> History:
         site.edit("seed000", [*seed.paragraphs[:2], NEW_PARAGRAPH, *seed.paragraphs[3:]])
         archive = site.entry("d006")
         site.edit("d006", [archive.paragraphs[0].replace("10.04.2015", "11.04.2015"), *archive.paragraphs[1:]])
-        h.runs.append(env.run())
+        h.runs.append(env.run(walk="full"))  # edits deep in a list show on a full walk
         h.runs.append(env.run())
         gone = site.entry("d015")
         h.removed_urls.add(site.article_url(gone))
@@ -73,7 +73,7 @@ def history(tmp_path_factory) -> History:
         withdrawn = land.entry("d032")
         land.failures[land.family.article_path(withdrawn)] = 410
         h.removed_urls.add(land.article_url(withdrawn))
-        h.runs.append(env.run())
+        h.runs.append(env.run(walk="full"))  # removals deep in a list show on a full walk
         yield h
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import gzip
 from datetime import date
 
-from scrapers.discovery.sitemaps import is_sitemap, parse_sitemap, robots_sitemaps, sitemap_releases, unzip
+from scrapers.discovery.sitemaps import (
+    is_sitemap,
+    parse_sitemap,
+    robots_sitemaps,
+    sitemap_releases,
+    unzip,
+)
 
 BASE = "https://www.kreis-x.de/"
 ALLOWED = ("www.kreis-x.de",)

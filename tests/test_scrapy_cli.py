@@ -39,7 +39,8 @@ def test_scrapy_crawl_runs_one_source_and_stores_it_like_a_run(tmp_path: Path) -
         proc = scrapy("crawl", site.id, "-s", f"KI_MONITOR_SOURCES={registry}", "-s", f"KI_MONITOR_DB={db}", *fast)
         assert proc.returncode == 0, proc.stderr[-2000:]
     run = latest_run(db, site.id)
-    assert (run.status, run.discovery, run.candidates) == ("ok", "listing", len(site.entries))
+    assert (run.status, run.discovery, run.candidates) == ("ok", "backfill", len(site.entries))
+    assert run.channels["found"]["listing"] == len(site.entries)
     assert set(releases(db, site.id)) == site.expected_urls()
     assert latest_run(db, other.id) is None and other.hits == []
     with open_db(str(db))() as session:
