@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import BERLIN
 from monitor.clock import now as default_now
+from scrapers.dates import publication_date
 from storage.models import Change, Fetch, Release, ReleaseVersion, RunSource
 
 GONE = (404, 410)
@@ -161,7 +162,7 @@ class Differ:
             return  # errors and empty pages change nothing; RunSource keeps the error
         when = self.clock()
         title = fetch.title or fetch.listing_title or url
-        published = fetch.published or fetch.listing_date
+        published = publication_date(fetch.published, fetch.listing_date)
         if release is None:
             release = Release(
                 source_id=fetch.source_id, url=url, title=title, published=published, text=fetch.text,

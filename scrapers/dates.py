@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 MONTHS = {
     "januar": 1, "jan": 1, "jänner": 1,
@@ -148,23 +151,63 @@ def parse_german_date(s: str) -> dt.date | None:
 
 
 def _parse_markup_value(v: str) -> dt.date | None:
+    """A markup timestamp as the Berlin calendar date: ``2018-10-01T22:30:00Z`` is 2 October
+    (a release at 00:30 Berlin time carries the previous day in UTC)."""
     m = re.match(r"\s*((?:19|20)\d{2})-(\d{2})-(\d{2})", v)
-    if m:
-        return _valid(int(m[1]), int(m[2]), int(m[3]))
-    return parse_german_date(v)
+    if not m:
+        return parse_german_date(v)
+    stamp = v.strip().replace("Z", "+00:00")
+    if re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:?\d{2}$", stamp):
+        try:
+            local = dt.datetime.fromisoformat(stamp).astimezone(BERLIN).date()
+            return _valid(local.year, local.month, local.day)
+        except ValueError:
+            pass
+    return _valid(int(m[1]), int(m[2]), int(m[3]))
+
+
+# Boxes of other articles (related, most read, teasers, sidebars): their dates are not the page's.
+_OTHER_ARTICLES = ("ancestor::aside or ancestor::nav or ancestor::footer or ancestor::*[contains(@class,'related') "
+                   "or contains(@class,'sidebar') or contains(@class,'teaser') or contains(@class,'meistgelesen') "
+                   "or contains(@class,'weitere') or contains(@class,'more-articles') or contains(@id,'sidebar')]")
+
+
+def _own_time_elements(html: str) -> list[str]:
+    """``<time datetime>`` values of the page's own article, not of boxes of other articles."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return _TIME.findall(html)
+    return [str(v) for v in tree.xpath(f"//time[@datetime and not({_OTHER_ARTICLES})]/@datetime")]
 
 
 def from_html(html: str) -> dt.date | None:
-    """Markup dates: meta tags, JSON-LD, then the first ``<time datetime>``."""
+    """Markup dates: meta tags, JSON-LD, then the first ``<time datetime>`` of the article."""
     for tag in _META.findall(html):
         c = _META_CONTENT.search(tag)
         if c and (d := _parse_markup_value(c[1])):
             return d
-    for rx in (_JSONLD, _TIME):
-        for v in rx.findall(html):
+    for v in _JSONLD.findall(html):
+        if d := _parse_markup_value(v):
+            return d
+    if "<time" in html:
+        for v in _own_time_elements(html):
             if d := _parse_markup_value(v):
                 return d
     return None
+
+
+def publication_date(page: dt.date | None, channel: dt.date | None) -> dt.date | None:
+    """The date a release was published, from its page and from the channel that listed it.
+
+    A listing's or feed's date is the publication date; a later date on the page itself is
+    usually a "Stand:" or "Aktualisiert:" line (the page was edited), so the channel wins then.
+    """
+    if page and channel and page > channel:
+        return channel
+    return page or channel
 
 
 def from_url(url: str) -> dt.date | None:

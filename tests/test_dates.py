@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from scrapers.dates import find_published, parse_german_date
+from scrapers.dates import find_published, from_html, parse_german_date, publication_date
 
 D = dt.date
 
@@ -144,3 +144,22 @@ def test_release_with_page_numbers_or_an_ordinary_title_keeps_its_date_line() ->
     assert find_published(text, title="Nachrichten aus dem Kreishaus: Neue Leitung") == D(
         2018, 7, 18
     )
+
+
+def test_markup_instants_count_as_berlin_dates() -> None:
+    html = '<article><h1>Besuch</h1><time datetime="2018-10-01T22:30:00Z">1. Oktober</time></article>'
+    assert from_html(html) == dt.date(2018, 10, 2)
+    assert from_html('<meta property="article:published_time" content="2019-03-30T23:15:00+00:00">') == dt.date(2019, 3, 31)
+
+
+def test_dates_of_other_articles_in_side_boxes_are_not_the_pages_date() -> None:
+    html = ('<aside class="meistgelesen"><time datetime="2024-01-09">9.1.</time></aside>'
+            '<article><h1>Besuch</h1><time datetime="2023-12-01T09:00:00+01:00">1.12.</time></article>')
+    assert from_html(html) == dt.date(2023, 12, 1)
+
+
+def test_a_later_stand_date_on_the_page_loses_to_the_listing_date() -> None:
+    assert publication_date(dt.date(2020, 5, 4), dt.date(2018, 3, 1)) == dt.date(2018, 3, 1)  # "Stand: 04.05.2020"
+    assert publication_date(dt.date(2018, 3, 1), dt.date(2018, 3, 2)) == dt.date(2018, 3, 1)
+    assert publication_date(None, dt.date(2018, 3, 2)) == dt.date(2018, 3, 2)
+    assert publication_date(dt.date(2018, 3, 1), None) == dt.date(2018, 3, 1)
