@@ -41,10 +41,15 @@ def extract_html(body: bytes, url: str, content_type: str | None, hints: dict[st
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
         deduplicate=False, as_dict=False,  # True drops paragraphs seen in other pages
     )
-    if doc is None or not doc.text or len(doc.text.strip()) < MIN_TEXT:
+    body_ld = json_ld_article_body(html)
+    if body_ld and (doc is None or not doc.text or len(body_ld) > len(doc.text.strip())):
+        # Newspaper pages behind a paywall: the HTML shows a teaser, JSON-LD the whole text.
+        text, title = clean_text(body_ld), clean_text((doc.title if doc else None) or "") or None
+    elif doc is None or not doc.text or len(doc.text.strip()) < MIN_TEXT:
         return Extracted(error="no main text found" + (f" (only {len(doc.text.strip())} characters)" if doc and doc.text else ""))
-    text = clean_text(doc.text)
-    title = clean_text(doc.title or "") or None
+    else:
+        text = clean_text(doc.text)
+        title = clean_text(doc.title or "") or None
     if hints.get("body") or hints.get("title"):
         from parsel import Selector
 
@@ -57,7 +62,37 @@ def extract_html(body: bytes, url: str, content_type: str | None, hints: dict[st
     # No fallback to trafilatura's own date: where ours finds none (listing pages, undated
     # pages), htmldate's guess is mostly a distractor (footer "Stand:", related-news boxes).
     published = find_published("\n".join([*lead, text]), html=html, url=url, title=title)
-    return Extracted(title=title, text=text, published=published, language=doc.language or _lang(html))
+    return Extracted(title=title, text=text, published=published, language=(doc.language if doc else None) or _lang(html))
+
+
+ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+                 "PressRelease", "Report"}
+_LD_SCRIPT = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.I | re.S)
+
+
+def json_ld_article_body(html: str) -> str | None:
+    """The ``articleBody`` of the page's JSON-LD article (schema.org), if any."""
+    import json
+
+    if "articleBody" not in html:
+        return None
+    for raw in _LD_SCRIPT.findall(html):
+        try:
+            data = json.loads(raw.strip())
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            node = stack.pop(0)
+            if not isinstance(node, dict):
+                continue
+            stack += node.get("@graph", []) if isinstance(node.get("@graph"), list) else []
+            kinds = node.get("@type")
+            kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+            body = node.get("articleBody")
+            if kinds & ARTICLE_TYPES and isinstance(body, str) and len(body.strip()) >= MIN_TEXT:
+                return body.strip()
+    return None
 
 
 def _lead_lines(html: str) -> list[str]:

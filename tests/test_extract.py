@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from scrapers.encoding import decode_html
-from scrapers.extract import extract
+from scrapers.extract import extract, extract_html
 
 TEXT = "Staatssekretärin Güler besucht das Kommunale Integrationszentrum – „Vielfalt“ kostet 5 €."
 PAGE = ("<html><head>{meta}<title>Besuch</title></head><body><main><article><h1>Güler zu Besuch</h1>"
@@ -67,3 +67,15 @@ def test_broken_or_empty_documents_give_a_clear_error_never_an_exception(body: b
         assert result.error and result.error.startswith(error) and result.text is None
     else:
         assert result.error or result.text is not None
+
+
+def test_a_newspaper_page_with_its_full_text_only_in_json_ld_gives_that_text() -> None:
+    body = "Die Staatssekretärin informierte sich im Kommunalen Integrationszentrum über die Arbeit. " * 8
+    html = f"""<html><head><title>Besuch im KI</title><script type="application/ld+json">
+    {{"@context": "https://schema.org", "@graph": [{{"@type": "WebPage"}}, {{"@type": "NewsArticle",
+      "headline": "Besuch im KI", "datePublished": "2018-10-01T22:30:00Z", "articleBody": "{body}"}}]}}
+    </script></head><body><article><h1>Besuch im KI</h1><p>Die Staatssekretärin informierte sich …</p>
+    <div class="paywall">Jetzt weiterlesen mit Abo</div></article></body></html>"""
+    result = extract_html(html.encode(), "https://www.zeitung.example/lokales/besuch", "text/html; charset=utf-8")
+    assert result.text.startswith("Die Staatssekretärin informierte sich im Kommunalen") and len(result.text) > 500
+    assert result.published.isoformat() == "2018-10-02"
