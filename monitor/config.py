@@ -14,7 +14,7 @@
     sources = "/etc/ki-monitor/sources.toml"
     feeds_dir = "/var/lib/ki-monitor/feeds"
     base_url = "https://example.org/ki-feeds"
-    max_pages = 5
+    max_pages = 3000              # page budget per source and run (every request counts)
     [run.settings]                # Scrapy settings for the crawl
     AUTOTHROTTLE_START_DELAY = 2
 

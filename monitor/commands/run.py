@@ -72,7 +72,11 @@ def _stopping(signum: int, count: int) -> None:
 @db_option
 @sources_option
 @click.option("--since", metavar="YYYY-MM-DD", help="Skip releases listed as older than this date.")
-@click.option("--max-pages", type=click.IntRange(1), help="Listing pages per source at most.")
+@click.option("--max-pages", type=click.IntRange(1),
+              help="Page budget per source: requests of one run at most (default: the source's max_pages, 3000).")
+@click.option("--walk", type=click.Choice(["backfill", "full", "daily"]),
+              help="How far to walk every source (default: backfill new sources, a full walk every "
+                   "full_walk, else daily: the news channels only).")
 @feeds_dir_option
 @base_url_option
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to this file.")
@@ -82,7 +86,7 @@ def _stopping(signum: int, count: int) -> None:
 @click.option("--progress/--no-progress", default=None,
               help="Live per-source progress (default: on when standard output is a terminal).")
 @config_option
-def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file, wait, settings, progress,
+def run(ids, db, sources, since, max_pages, walk, feeds_dir, base_url, log_file, wait, settings, progress,
         config_file) -> None:
     """Crawl the sources (all enabled ones, or IDS), store, diff and write the feeds.
 
@@ -98,7 +102,7 @@ def run(ids, db, sources, since, max_pages, feeds_dir, base_url, log_file, wait,
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
     stop = threading.Event()
-    opts = RunOptions(db=db, sources=sources, ids=tuple(ids), since=since, max_pages=max_pages,
+    opts = RunOptions(db=db, sources=sources, ids=tuple(ids), since=since, max_pages=max_pages, walk=walk,
                       feeds_dir=feeds_dir, base_url=base_url, log_file=log_file, wait=wait,
                       settings=parse_settings(settings), stop=stop, on_wait=_waiting,
                       feeds=load_config(config_file).feed_config())

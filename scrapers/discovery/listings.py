@@ -6,7 +6,8 @@ boxes are never candidates, so a menu full of KI words cannot turn a page into a
 
 The same measure tells a listing from an article after the fetch (``looks_like_listing``): a
 page whose text is mostly list items is a list (a tag or topic page, an archive, an overview),
-however it was reached; an article keeps its body text outside any list of links.
+however it was reached; an article keeps its body text outside any list of links, or says it
+is an article in its metadata (newspapers: a teaser, a paywall, and a long "most read" box).
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ ARTICLE_TEXT = 400  # characters outside list items that make a page an article,
 def content_root(sel: Selector) -> Selector:
     """The page without its boilerplate regions (a copy; the original stays intact)."""
     root = Selector(text=sel.get())
-    for node in [*root.xpath(PAGE_FRAME), *root.css(BOILERPLATE)]:
+    # ASP.NET WebForms wrap the whole page in one <form>: only forms without the page's
+    # headline or list are boilerplate (search boxes, newsletter sign-ups).
+    forms = [f for f in root.css("form") if not f.xpath(".//h1 | .//main | .//table | .//ul[count(li) > 2]")]
+    for node in [*root.xpath(PAGE_FRAME), *root.css(BOILERPLATE.replace("form, ", "")), *forms]:
         with contextlib.suppress(Exception):  # already gone with an enclosing region
             node.drop()
     return root
@@ -135,6 +139,8 @@ def release_links(sel: Selector, base: str, allowed: tuple[str, ...], hints: dic
 def looks_like_listing(sel: Selector, base: str, allowed: tuple[str, ...]) -> bool:
     """A page that is a list of releases rather than one: at least three items of a chosen
     list, and little text outside them (a tag page, an archive, a topic overview)."""
+    if declares_article(sel):
+        return False
     chosen = _chosen(_groups(sel, base, allowed, frozenset()))
     members = [m for g in chosen for m in g]
     if len(members) < 3:
@@ -142,6 +148,17 @@ def looks_like_listing(sel: Selector, base: str, allowed: tuple[str, ...]) -> bo
     listed = sum(length for _, _, length in members)
     total = len(_text(content_root(sel)))
     return total - listed < ARTICLE_TEXT
+
+
+ARTICLE_TYPE = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysis)?Article"|"@type"\s*:\s*"(?:BlogPosting|PressRelease)"')
+
+
+def declares_article(sel: Selector) -> bool:
+    """Pages that say they are one article: ``og:type=article``, ``article:published_time``,
+    a JSON-LD (News)Article. Newspapers show a teaser and a long "most read" box on them."""
+    if sel.css('meta[property="og:type"][content="article"], meta[property="article:published_time"]'):
+        return True
+    return any(ARTICLE_TYPE.search(s) for s in sel.css('script[type="application/ld+json"]::text').getall())
 
 
 def _text(node: Selector) -> str:

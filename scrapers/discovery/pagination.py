@@ -1,7 +1,7 @@
 """Pagination of listing pages: where the next page of a press list is.
 
 Pagers seen on municipal CMSs: ``rel=next``; "weiter", "nächste Seite", "ältere Meldungen",
-"»" links without ``rel``; numbered pages ``?page=N`` (Drupal counts from 0, so the link "2"
+"»", "Mehr laden" links without ``rel``; GSB's ``navIndex`` with ``gtp=…_list%253D2``; numbered pages ``?page=N`` (Drupal counts from 0, so the link "2"
 carries ``page=1``), ``/page/N/`` (WordPress), TYPO3 tx_news ``currentPage``; a window of
 numbers ("1 2 3 … 45"). The spider follows the next page and also every numbered page the
 pager shows, so a pager whose "next" link cannot be recognised still walks to the end.
@@ -17,13 +17,18 @@ from parsel import Selector
 from scrapers.discovery.urls import canonical_url, is_pager_url, on_site
 
 NEXT_WORD = re.compile(r"^(weiter|nächste|naechste|next|vor|ältere|aeltere|older|mehr meldungen|"
-                       r"weitere meldungen|ältere einträge|ältere beiträge)\b", re.I)
+                       r"weitere meldungen|ältere einträge|ältere beiträge|mehr laden|weitere laden|load more)\b", re.I)
 NEXT_SYMBOL = re.compile(r"^[\s»›>→]+$")
 PREVIOUS = re.compile(r"zurück|vorherige|prev|neuere|newer|«|‹", re.I)
-PAGER_CLASS = re.compile(r"pag|pager|browse|f3-widget|page-numbers|nav-links|blaettern|seiten", re.I)
+# GSB calls its pager ``navIndex``; "Mehr laden" buttons are links to the next page too.
+PAGER_CLASS = re.compile(r"pag|pager|browse|f3-widget|page-numbers|nav-links|blaettern|seiten|navindex|load-more|"
+                         r"loadmore|mehr-laden", re.I)
+PAGE_TITLE = re.compile(r"^\s*(?:seite|page|zur seite)\s+\d+\s*$", re.I)
 
 
 def in_pager(anchor: Selector) -> bool:
+    if PAGE_TITLE.match(anchor.attrib.get("title", "") or anchor.attrib.get("aria-label", "")):
+        return True
     return any(PAGER_CLASS.search(n.attrib.get("class", "") + " " + n.attrib.get("id", ""))
                for n in anchor.xpath("ancestor-or-self::*[position() <= 4]"))
 

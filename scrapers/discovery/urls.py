@@ -36,6 +36,7 @@ DROPPED_PARAMS = re.compile(
 # TYPO3's ``type`` is a page type: 98/99 are print views, 0 the page; others (feeds) stay.
 VARIANT_VALUES = {"type": {"0", "98", "99", "123"}}
 PAGE_PARAM = re.compile(
+    r"[?&]gtp=[^&#]*?(?:%253D|%3D|=)(\d+)|"  # GSB: gtp=12345_list%253D2
     r"[?&](?:page|seite|p|pg|pn|start|offset|skip|blatt|browse|"
     r"tx_news_pi1(?:%5B|\[)(?:@widget_0(?:%5D|\])(?:%5B|\[))?currentPage(?:%5D|\]))=(\d+)", re.I)
 PAGE_PATH = re.compile(r"/(?:page|seite)/\d+/?$", re.I)
@@ -132,3 +133,15 @@ def looks_like_release_url(url: str, start_urls: tuple[str, ...] | list[str]) ->
     if URL_DATE.search(path):
         return True
     return any(PRESS_SEGMENT.match(s) for s in segments[:-1])
+
+
+def url_shape(url: str) -> str:
+    """The pattern of a URL: numbers become ``#``, the last path segment ``*``, the query its
+    sorted parameter names. Releases of one site share a few shapes
+    (``/pressemitteilungen/#/*``, ``/index.php?La&NavID&object``), listings and menus others."""
+    parsed = urlsplit(url)
+    segments = [re.sub(r"\d+", "#", s) for s in SESSION_IN_PATH.sub("", parsed.path).split("/")]
+    if len(segments) > 1 and segments[-1]:
+        segments[-1] = "*" + (segments[-1][segments[-1].rfind("."):] if "." in segments[-1] else "")
+    names = sorted({pair.partition("=")[0] for pair in parsed.query.split("&") if pair})
+    return "/".join(segments) + ("?" + "&".join(names) if names else "")

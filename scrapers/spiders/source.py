@@ -31,14 +31,15 @@ from twisted.python.failure import Failure
 
 from scrapers.discovery import archives, feeds, hop, listings, pagination, sitemaps
 from scrapers.discovery.candidates import Candidate
-from scrapers.discovery.urls import canonical_url, is_root, netloc, on_site
+from scrapers.discovery.urls import canonical_url, is_root, netloc, on_site, url_shape
 from scrapers.encoding import decode_html
 from scrapers.history import SourceHistory, load_history
 from scrapers.items import PageItem
 from scrapers.sources import Source
 
 MAX_SITEMAPS = 400  # child sitemaps followed from indexes (a portal with yearly and paged ones)
-CHANNELS = ("feed", "sitemap", "listing", "archive", "hop")
+CHANNELS = ("feed", "sitemap", "listing", "archive", "hop", "related")
+SHAPE_SUPPORT = 3  # releases of one URL shape before links of that shape on release pages count
 # What a daily run reads: the newest items, whose releases it revalidates (edits show here).
 NEWS_CHANNELS = ("feed", "listing", "hop")
 
@@ -88,6 +89,7 @@ class SourceSpider(scrapy.Spider):
         self.errors: list[str] = []
         self.run_id: int | None = None
         self.started_hosts: set[str] = set()
+        self.shapes: Counter[str] = Counter()  # URL shapes of releases the channels listed
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -297,6 +299,12 @@ class SourceSpider(scrapy.Spider):
                     yield req
         unknown = [c for c in found if canonical_url(c.url) not in self.history.known]
         yield from self.follow_candidates(found, channel)
+        if self.deep:
+            # Archive links sit on list pages and on archive overviews that list no release.
+            for url in archives.archive_links(sel, response.url, self.allowed):
+                if not self._before_since(url) and (req := self.request(url, self.parse_listing, "archive",
+                                                                        channel="archive", hops=2)):
+                    yield req
         if not found:
             return
         older = self.since and all(c.date and c.date < self.since for c in found)
@@ -308,10 +316,6 @@ class SourceSpider(scrapy.Spider):
             # Every page the pager shows; with ``since`` the walk stays sequential, so it can
             # stop at the first page of older releases.
             more += pagination.pager_links(sel, response.url, self.allowed)
-            for url in archives.archive_links(sel, response.url, self.allowed):
-                if not self._before_since(url) and (req := self.request(url, self.parse_listing, "archive",
-                                                                        channel="archive", hops=2)):
-                    yield req
         for url in dict.fromkeys(more):
             if req := self.request(url, self.parse_listing, channel, channel=channel, page=page + 1, hops=2):
                 yield req
@@ -327,6 +331,8 @@ class SourceSpider(scrapy.Spider):
                 continue
             url = self.history.known.get(url, url)  # an alias seen before: its canonical URL
             self.found_by[channel].add(url)
+            if channel != "related":
+                self.shapes[url_shape(url)] += 1
             if url in self.candidates:
                 continue
             self.candidates[url] = Candidate(url, cand.title, cand.date, cand.lastmod)
@@ -364,7 +370,20 @@ class SourceSpider(scrapy.Spider):
             self.emitted[canonical] = response.request.url
             self.bodies[digest] = canonical
             response.meta["canonical"] = canonical
+            if self.deep:
+                yield from self.follow_candidates(self.related(sel, response.url), "related")
         yield from self.parse_release(response, cand)
+
+    def related(self, sel: Selector, base: str) -> list[Candidate]:
+        """Links on a release page shaped like the releases the channels listed ("Weitere
+        Meldungen", "Das könnte Sie interessieren"): releases no list or sitemap shows any more."""
+        shapes = {shape for shape, n in self.shapes.items() if n >= SHAPE_SUPPORT}
+        out = []
+        for href in sel.css("a[href]::attr(href)").getall():
+            url = canonical_url(urljoin(base, href.strip()).split("#")[0])
+            if url not in self.candidates and url_shape(url) in shapes and on_site(url, self.allowed):
+                out.append(Candidate(url))
+        return out
 
     def _canonical(self, sel: Selector, response: Response) -> str:
         href = sel.css("link[rel~=canonical]::attr(href)").get()
