@@ -123,9 +123,12 @@ def _lang(html: str) -> str | None:
 
 
 PAGE_MARK = re.compile(r"^\s*(?:Seite|Page)\s+\d+\s*(?:von|/|of)\s*\d+\s*$|^\s*-\s*\d+\s*-\s*$", re.M | re.I)
-# Letterhead lines in the head of a page: addresses, phone, mail, web.
-LETTERHEAD = re.compile(r"Telefon|Telefax|\bFax\b|E-Mail|@|www\.|Pressestelle|Postfach|\b\d{5}\s+[A-ZÄÖÜ]|"
-                        r"^Presse(?:information|mitteilung)\b", re.I)
+# Letterhead lines in the head of a page: addresses, phone, mail, web — and, when the line
+# is short, the office's name ("Pressestelle", "Presseinformation"); a sentence of the text
+# that names the Pressestelle stays.
+LETTERHEAD = re.compile(r"Telefon|Telefax|\bFax\b|E-Mail|@|www\.|Postfach|\b\d{5}\s+[A-ZÄÖÜ]", re.I)
+LETTERHEAD_NAME = re.compile(r"Pressestelle|^Presse(?:information|mitteilung)\b", re.I)
+LETTERHEAD_WORDS = 6
 DATE_ONLY = re.compile(r"^(?:[A-ZÄÖÜ][a-zäöü]+,\s*)?(?:den\s+)?\d{1,2}\.\s?\d{1,2}\.\s?\d{4}$")
 HEAD_LINES = 6
 
@@ -151,7 +154,9 @@ def extract_pdf(body: bytes, url: str) -> Extracted:
     for lines in page_lines:
         for i, ln in enumerate(lines):
             in_head = i < HEAD_LINES
-            if ln in repeated or (in_head and (LETTERHEAD.search(ln) or DATE_ONLY.match(ln))):
+            furniture = LETTERHEAD.search(ln) or DATE_ONLY.match(ln) or (
+                LETTERHEAD_NAME.search(ln) and len(ln.split()) <= LETTERHEAD_WORDS)
+            if ln in repeated or (in_head and furniture):
                 continue
             body_lines.append(ln)
     if not body_lines:

@@ -56,3 +56,14 @@ def test_a_source_stays_on_its_own_sites() -> None:
     assert on_site("https://kreis-x.de/a", allowed) and on_site("http://presse-service.example/m", allowed)
     assert not on_site("https://www.other.de/a", allowed) and not on_site("ftp://www.kreis-x.de/a", allowed)
     assert not on_site("https://www.kreis-x.de:8080/a", allowed)
+
+
+def test_a_shared_press_platform_keeps_a_source_to_its_own_press_office() -> None:
+    from scrapers.discovery.urls import same_tenant, tenant
+
+    scopes = [tenant("https://www.presse-service.example/meldungen.aspx?ps_id=1285")]
+    assert scopes == [{"ps_id": "1285"}]
+    assert same_tenant("https://www.presse-service.example/meldungen.aspx?ps_id=1285&pm_id=7", scopes)
+    assert not same_tenant("https://www.presse-service.example/meldungen.aspx?ps_id=1290&pm_id=8", scopes)
+    assert same_tenant("https://www.presse-service.example/druckversion.aspx?pm_id=7", scopes)
+    assert same_tenant("https://www.kreis-x.de/index.php?NavID=2839.12&object=tx,2839.5", [])

@@ -6,6 +6,7 @@
 - ``pagination`` — next pages and numbered pagers of a list;
 - ``archives`` — year and month archive pages that hold what the list no longer shows;
 - ``hop`` — from a home page without news to the press section;
+- ``tags`` — topic and tag pages, read as lists (never releases);
 - ``urls`` — which site a link belongs to and the one URL a release goes by;
 - ``candidates`` — what every channel hands the spider.
 

@@ -145,3 +145,23 @@ def url_shape(url: str) -> str:
         segments[-1] = "*" + (segments[-1][segments[-1].rfind("."):] if "." in segments[-1] else "")
     names = sorted({pair.partition("=")[0] for pair in parsed.query.split("&") if pair})
     return "/".join(segments) + ("?" + "&".join(names) if names else "")
+
+
+TENANT_PARAM = re.compile(r"^[a-z]+_id$", re.I)
+
+
+def tenant(url: str) -> dict[str, str]:
+    """``{"ps_id": "1285"}``: the ``<x>_id`` parameters with numeric values that name one press
+    office on a **shared press platform** (presse-service.de-style ``meldungen.aspx?ps_id=N``
+    hosts hundreds of offices under one host)."""
+    pairs = (pair.partition("=") for pair in urlsplit(url).query.split("&") if pair)
+    return {k.lower(): v for k, _, v in pairs if TENANT_PARAM.match(k) and v.isdigit()}
+
+
+def same_tenant(url: str, scopes: list[dict[str, str]]) -> bool:
+    """A URL that names no other tenant than one of the start URLs: a link to ``ps_id=1290``
+    from the list of ``ps_id=1285`` leads to another press office's releases."""
+    mine = tenant(url)
+    if not mine or not scopes:
+        return True
+    return any(all(mine.get(k, v) == v for k, v in scope.items()) for scope in scopes)

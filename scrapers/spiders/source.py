@@ -29,16 +29,16 @@ from parsel import Selector
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from scrapers.discovery import archives, feeds, hop, listings, pagination, sitemaps
+from scrapers.discovery import archives, feeds, hop, listings, pagination, sitemaps, tags
 from scrapers.discovery.candidates import Candidate
-from scrapers.discovery.urls import canonical_url, is_root, netloc, on_site, url_shape
+from scrapers.discovery.urls import canonical_url, is_root, netloc, on_site, same_tenant, tenant, url_shape
 from scrapers.encoding import decode_html
 from scrapers.history import SourceHistory, load_history
 from scrapers.items import PageItem
 from scrapers.sources import Source
 
 MAX_SITEMAPS = 400  # child sitemaps followed from indexes (a portal with yearly and paged ones)
-CHANNELS = ("feed", "sitemap", "listing", "archive", "hop", "related")
+CHANNELS = ("feed", "sitemap", "listing", "archive", "hop", "tag", "related")
 SHAPE_SUPPORT = 3  # releases of one URL shape before links of that shape on release pages count
 # What a daily run reads: the newest items, whose releases it revalidates (edits show here).
 NEWS_CHANNELS = ("feed", "listing", "hop")
@@ -123,6 +123,11 @@ class SourceSpider(scrapy.Spider):
         return self.source.allowed_hosts
 
     @property
+    def tenants(self) -> list[dict[str, str]]:
+        """The press offices the start URLs name on a shared platform (empty: not a platform)."""
+        return [t for u in self.source.start_urls if (t := tenant(u))]
+
+    @property
     def hints(self) -> dict[str, str]:
         return {**self.family_hints, **self.source.hints}
 
@@ -136,7 +141,7 @@ class SourceSpider(scrapy.Spider):
     def listing_complete(self) -> bool:
         """Every channel walked to its end: absence from all of them means a release is gone.
         A feed alone never says that (it holds the newest items only)."""
-        walked = any(self.found_by.get(c) for c in ("sitemap", "listing", "archive", "hop"))
+        walked = any(self.found_by.get(c) for c in ("sitemap", "listing", "archive", "hop", "tag"))
         return self.deep and walked and not self.budget_exhausted and not self.listing_errors and not self.since
 
     def channel_report(self) -> dict:
@@ -153,7 +158,7 @@ class SourceSpider(scrapy.Spider):
                 **cb_kwargs) -> scrapy.Request | None:
         """A request of this source, or None: off its sites, already asked, or over budget."""
         url = canonical_url(url)
-        if not on_site(url, self.allowed) or url in self.requested:
+        if not on_site(url, self.allowed) or url in self.requested or not same_tenant(url, self.tenants):
             return None
         if len(self.requested) >= self.max_pages:
             if not self.budget_exhausted:
@@ -372,6 +377,9 @@ class SourceSpider(scrapy.Spider):
             response.meta["canonical"] = canonical
             if self.deep:
                 yield from self.follow_candidates(self.related(sel, response.url), "related")
+                for url in tags.tag_links(sel, response.url, self.allowed):
+                    if req := self.request(url, self.parse_listing, "tag", channel="tag", hops=2):
+                        yield req
         yield from self.parse_release(response, cand)
 
     def related(self, sel: Selector, base: str) -> list[Candidate]:
