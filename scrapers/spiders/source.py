@@ -31,7 +31,15 @@ from twisted.python.failure import Failure
 
 from scrapers.discovery import archives, feeds, hop, listings, pagination, sitemaps, tags
 from scrapers.discovery.candidates import Candidate
-from scrapers.discovery.urls import canonical_url, is_root, netloc, on_site, same_tenant, tenant, url_shape
+from scrapers.discovery.urls import (
+    canonical_url,
+    is_root,
+    netloc,
+    on_site,
+    same_tenant,
+    tenant,
+    url_shape,
+)
 from scrapers.encoding import decode_html
 from scrapers.history import SourceHistory, load_history
 from scrapers.items import PageItem
