@@ -4,7 +4,9 @@ The spider needs it to decide how far to walk: a new source is backfilled throug
 channel; later runs re-read the cheap channels (the feeds and sitemaps that held releases
 before, the first list pages — all with conditional GET) and go deeper only while they meet
 unknown releases; every ``full_walk`` interval the whole site is walked again to notice edits
-and removals deep in the archive. Known releases are not requested again on a daily run.
+and removals deep in the archive. Known releases are not requested again on a daily run
+(unless a sitemap's lastmod says they changed): pages that embed a fresh session id answer
+every conditional request with a new body, so revalidating them would download them daily.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ def load_history(db: str | None, source_id: str) -> SourceHistory:
             history.has_run = True
             if mode in WALKS and complete and (history.last_walk is None or _aware(started) > history.last_walk):
                 history.last_walk = _aware(started)
+        # Every release page fetched before, also one that failed to extract (a broken PDF is
+        # retried on the full walk, not every day).
         releases = select(Fetch.url, Fetch.final_url, func.max(Fetch.fetched_at)).where(
-            Fetch.source_id == source_id, Fetch.kind == "release", Fetch.status.in_((200, 304)),
-            Fetch.text.is_not(None)).group_by(Fetch.url, Fetch.final_url)
+            Fetch.source_id == source_id, Fetch.kind == "release", Fetch.status.in_((200, 304))
+        ).group_by(Fetch.url, Fetch.final_url)
         for url, final, when in session.execute(releases):
             history.known[url] = final
             history.known[final] = final

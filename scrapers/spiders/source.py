@@ -7,7 +7,7 @@ the hop from a home page to its press section — and takes the union, since rea
 feed of the newest 10, a news sitemap of the newest 20, a list whose older pages moved to
 archives. A later run is **daily**: it re-reads the channels that held releases before and the
 first list pages (conditional GET makes them 304s), goes deeper only while pages show unknown
-releases, and revalidates only the releases those pages list. Every ``full_walk`` interval the run is a **full**
+releases, and fetches only releases it has not seen (or whose sitemap lastmod is newer). Every ``full_walk`` interval the run is a **full**
 walk again, to notice edits and removals deep in the archive.
 
 Every request of a source counts against its page budget (``max_pages``). Each release is
@@ -48,8 +48,6 @@ from scrapers.sources import Source
 MAX_SITEMAPS = 400  # child sitemaps followed from indexes (a portal with yearly and paged ones)
 CHANNELS = ("feed", "sitemap", "listing", "archive", "hop", "tag", "related")
 SHAPE_SUPPORT = 3  # releases of one URL shape before links of that shape on release pages count
-# What a daily run reads: the newest items, whose releases it revalidates (edits show here).
-NEWS_CHANNELS = ("feed", "listing", "hop")
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -349,18 +347,18 @@ class SourceSpider(scrapy.Spider):
             if url in self.candidates:
                 continue
             self.candidates[url] = Candidate(url, cand.title, cand.date, cand.lastmod)
-            if self.discover_only or not (self.deep or channel in NEWS_CHANNELS or self._edited(url, cand)):
+            if self.discover_only or not (self.deep or self._edited(url, cand)):
                 continue
             if req := self.request(url, self.parse_candidate, "release", errback=self.release_failed,
                                    priority=1, cand=self.candidates[url]):
                 yield req
 
     def _edited(self, url: str, cand: Candidate) -> bool:
-        """Daily runs fetch what the news channels list (conditional GET: a 304 unless edited),
-        new releases from any channel, and known ones whose sitemap lastmod is newer."""
+        """What a daily run fetches: new releases, and known ones whose sitemap lastmod is newer
+        than their last fetch. Other edits show on the full walk."""
         fetched = self.history.fetched.get(url)
-        if fetched is None:
-            return url not in self.history.known
+        if url not in self.history.known or fetched is None:
+            return True
         return bool(cand.lastmod and cand.lastmod > fetched.date())
 
     def parse_candidate(self, response: Response, cand: Candidate):
