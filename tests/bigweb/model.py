@@ -168,6 +168,12 @@ class Site:
     def decorate(self) -> None:
         """Mark family-specific traits (PDF-only, unlisted, undated …) after generation."""
 
+    def pick(self, share: float, spare_newest: int) -> list[Release]:
+        """A share (at least one) of the older releases, to carry a trait; in publication order."""
+        older = self.releases[:-spare_newest]
+        chosen = self.rng.sample(older, min(len(older), max(1, round(share * len(self.releases)))))
+        return sorted(chosen, key=lambda r: r.number)
+
     def add_releases(self, n: int) -> list[Release]:
         added = []
         for _ in range(n):

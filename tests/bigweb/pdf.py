@@ -8,6 +8,16 @@ file mid-stream like a failed upload.
 from __future__ import annotations
 
 LINE_WIDTH = 78
+VOWELS = set("aeiouäöüyAEIOUÄÖÜ")
+
+
+def break_point(word: str, room: int) -> int | None:
+    """Where a word processor would hyphenate: before a consonant that opens a syllable."""
+    for k in range(min(room, len(word) - 3), 2, -1):
+        starts_syllable = word[k] not in VOWELS and word[k + 1] in VOWELS
+        if starts_syllable and word[k - 1:k + 1].lower() not in ("sc", "ch", "ck"):
+            return k
+    return None
 
 
 def wrap_hyphenated(text: str, width: int = LINE_WIDTH) -> list[str]:
@@ -18,9 +28,10 @@ def wrap_hyphenated(text: str, width: int = LINE_WIDTH) -> list[str]:
             current = candidate
             continue
         room = width - len(current) - 2
-        if "-" not in word and len(word) >= 10 and room >= 4 and word.isalpha():
-            lines.append(f"{current} {word[:room]}-".strip())
-            current = word[room:]
+        split = break_point(word, room) if len(word) >= 8 and word.isalpha() else None
+        if split:
+            lines.append(f"{current} {word[:split]}-".strip())
+            current = word[split:]
         else:
             lines.append(current)
             current = word

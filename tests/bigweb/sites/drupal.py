@@ -39,9 +39,8 @@ class DrupalSite(Site):
     id_start = 400
 
     def decorate(self) -> None:
-        for release in self.releases[:-25]:
-            if self.rng.random() < 0.04:
-                release.listed = False
+        for release in self.pick(0.04, spare_newest=25):
+            release.listed = False
 
     def canonical(self, release: Release) -> str:
         return f"{LIST}/{release.published.year}/{release.slug}"

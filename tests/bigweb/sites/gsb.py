@@ -45,13 +45,10 @@ class GsbSite(Site):
     id_start = 100
 
     def decorate(self) -> None:
-        pdfs = []
-        for release in self.releases:
-            if self.rng.random() < 0.08:
-                release.kind = "pdf"
-                pdfs.append(release)
-        if len(pdfs) > 3:
-            pdfs[len(pdfs) // 2].broken = True
+        pdfs = self.pick(max(0.08, 3 / len(self.releases)), spare_newest=3)
+        for release in pdfs:
+            release.kind = "pdf"
+        pdfs[len(pdfs) // 2].broken = True
         self.responses = 0
 
     def stand(self, release: Release):
@@ -131,9 +128,9 @@ class GsbSite(Site):
 
     def pdf(self, release: Release) -> Response:
         text = [f"Pressemitteilung vom {german_date(release.published)}", "", release.title, ""]
-        body = [line for p in release.prose.paragraphs for line in [*wrap_hyphenated(p), ""]]
-        split = max(1, len(body) // 2)
-        pages = [text + body[:split], body[split:] + ["Pressekontakt: pressestelle@mkjfgfi.nrw.de"]]
+        wrapped = [[*wrap_hyphenated(p), ""] for p in release.prose.paragraphs]
+        half = max(1, len(wrapped) // 2)  # the page break falls between paragraphs
+        pages = [text + sum(wrapped[:half], []), [*sum(wrapped[half:], []), "Pressekontakt: pressestelle@mkjfgfi.nrw.de"]]
         payload = pdf_bytes(LETTERHEAD, pages, truncated=release.broken)
         return Response(body=payload, content_type="application/pdf", modified=release.published)
 

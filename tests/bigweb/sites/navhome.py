@@ -30,9 +30,8 @@ class NavHomeSite(Site):
     id_start = 300
 
     def decorate(self) -> None:
-        for release in self.releases[:-5]:
-            if self.rng.random() < 0.03:
-                release.dated = False
+        for release in self.pick(0.03, spare_newest=5):
+            release.dated = False
 
     def canonical(self, release: Release) -> str:
         return f"{SECTION}pressemitteilungen/{release.cms_id}-{release.slug}.php"

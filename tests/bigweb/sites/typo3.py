@@ -40,9 +40,8 @@ class Typo3Site(Site):
     id_start = 2300
 
     def decorate(self) -> None:
-        for release in self.releases[:-20]:
-            if self.rng.random() < 0.03:
-                release.listed = False
+        for release in self.pick(0.03, spare_newest=20):
+            release.listed = False
 
     # -- URLs ---------------------------------------------------------------------------------
     def canonical(self, release: Release) -> str:

@@ -44,9 +44,8 @@ class WordPressSite(Site):
     id_start = 1200
 
     def decorate(self) -> None:
-        for release in self.releases[:-20]:
-            if self.rng.random() < 0.02:
-                release.listed = False
+        for release in self.pick(0.02, spare_newest=20):
+            release.listed = False
 
     def author(self, release: Release) -> str:
         return AUTHORS[release.cms_id % len(AUTHORS)]
