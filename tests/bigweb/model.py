@@ -124,6 +124,7 @@ class Site:
 
     family = "generic"
     validators = "both"  # "both" | "etag" | "last-modified" | "none"
+    cache_control: str | None = None  # sent with every 200/304 when set
     start_path = "/"
     code = "X"  # short code in marker sentences
     id_start = 1000

@@ -44,6 +44,8 @@ class SiteServer:
         with self.lock:
             response = self._route(request)
             response = with_validators(request, response, self.site.validators)
+            if self.site.cache_control and response.status in (200, 304):
+                response.headers.setdefault("Cache-Control", self.site.cache_control)
             self.log.append((request.method, request.target, response.status))
         return response
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
@@ -49,10 +49,10 @@ class ReleaseTruth:
         return normalized(url) in {normalized(u) for u in self.urls()}
 
     def as_dict(self) -> dict:
-        data = asdict(self)
-        data["published"] = self.published.isoformat() if self.published else None
-        data["channels"] = sorted(self.channels)
-        return data
+        return {"id": self.id, "canonical_url": self.canonical_url, "aliases": list(self.aliases),
+                "title": self.title, "published": self.published.isoformat() if self.published else None,
+                "marker": self.marker, "kind": self.kind, "broken": self.broken,
+                "channels": sorted(self.channels)}
 
 
 @dataclass
@@ -67,9 +67,9 @@ class SiteTruth:
     ki: str = "NRW"
 
     def as_dict(self) -> dict:
-        data = {k: v for k, v in asdict(self).items() if k != "releases"}
-        data["releases"] = [r.as_dict() for r in self.releases]
-        return data
+        return {"slug": self.slug, "family": self.family, "name": self.name, "ki": self.ki,
+                "start_url": self.start_url, "hosts": list(self.hosts), "non_releases": list(self.non_releases),
+                "releases": [r.as_dict() for r in self.releases]}
 
 
 def truth_as_json(sites: list[SiteTruth]) -> str:

@@ -34,6 +34,7 @@ BASIC_PAGES = {51: ("/service/oeffnungszeiten", "Öffnungszeiten der Kreisverwal
 
 class DrupalSite(Site):
     family = "drupal"
+    cache_control = "max-age=900, public"
     code = "DR"
     start_path = LIST
     id_start = 400

@@ -40,6 +40,7 @@ _INTERNAL_HREF = re.compile(r'href="(/[^"?#;]*)')
 
 class GsbSite(Site):
     family = "gsb"
+    cache_control = "no-cache"
     code = "GS"
     start_path = LIST
     id_start = 100

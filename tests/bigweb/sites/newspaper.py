@@ -22,6 +22,7 @@ PER_PAGE = 20
 
 class NewspaperSite(Site):
     family = "newspaper"
+    cache_control = "max-age=60, public"
     code = "NP"
     validators = "etag"
     start_path = LIST
