@@ -89,7 +89,7 @@ def main() -> None:
     for site, requests, share in rows:
         print(f"{site.slug:38} {site.family:14} {len(site.releases):8d} {requests:8d} {share:7.1%}")
     print(f"{'total':38} {'':14} {total_releases:8d} {total_requests:8d} {found / total_releases:7.1%}")
-    print(f"wall {wall:.1f} s, {total_requests / wall:.0f} requests/s")
+    print(f"wall {wall:.1f} s, {total_requests / wall:.0f} pages/s (servers and crawler share one process)")
 
 
 if __name__ == "__main__":

@@ -125,6 +125,8 @@ class Site:
     family = "generic"
     validators = "both"  # "both" | "etag" | "last-modified" | "none"
     cache_control: str | None = None  # sent with every 200/304 when set
+    page_traits: frozenset[str] = frozenset()  # traps every release page of the family shows
+    prints_updates = False  # whether pages show the later "Aktualisiert"/"Stand" date
     start_path = "/"
     code = "X"  # short code in marker sentences
     id_start = 1000
@@ -212,6 +214,22 @@ class Site:
     def non_release_paths(self) -> list[str]:
         return []
 
+    def traits(self, release: Release) -> set[str]:
+        found = set(self.page_traits)
+        if release.published.astimezone(UTC).date() != release.day:
+            found.add("utc-day-before")
+        if release.updated and self.prints_updates:
+            found.add("updated-later")
+        if not release.listed:
+            found.add("removed-from-listing")
+        if not release.dated:
+            found.add("undated")
+        if release.kind == "pdf":
+            found |= {"pdf", "letterhead", "hyphenated"} - (set() if not release.broken else {"hyphenated"})
+        if release.broken:
+            found.add("truncated-pdf")
+        return found
+
     def robots(self) -> str | None:
         return "User-agent: *\nDisallow:\n"
 
@@ -224,7 +242,7 @@ class Site:
             id=f"{self.slug}:{r.cms_id}", canonical_url=base + self.canonical(r),
             aliases=[base + a for a in self.aliases(r)], title=r.title,
             published=r.day if r.dated else None, marker=r.prose.marker, kind=r.kind,
-            broken=r.broken, channels=self.channels(r)) for r in self.releases]
+            broken=r.broken, channels=self.channels(r), traits=self.traits(r)) for r in self.releases]
         host = base.split("//", 1)[1]
         return SiteTruth(slug=self.slug, family=self.family, name=self.name,
                          start_url=base + self.start_path, hosts=[host],

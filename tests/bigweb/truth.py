@@ -40,6 +40,7 @@ class ReleaseTruth:
     kind: str  # "html" | "pdf"
     broken: bool  # a truncated PDF upload and the like: listed, but not readable
     channels: set[str] = field(default_factory=set)
+    traits: set[str] = field(default_factory=set)  # the traps this release shows (see README)
 
     def urls(self) -> list[str]:
         return [self.canonical_url, *self.aliases]
@@ -52,7 +53,7 @@ class ReleaseTruth:
         return {"id": self.id, "canonical_url": self.canonical_url, "aliases": list(self.aliases),
                 "title": self.title, "published": self.published.isoformat() if self.published else None,
                 "marker": self.marker, "kind": self.kind, "broken": self.broken,
-                "channels": sorted(self.channels)}
+                "channels": sorted(self.channels), "traits": sorted(self.traits)}
 
 
 @dataclass

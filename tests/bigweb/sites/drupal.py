@@ -35,6 +35,8 @@ BASIC_PAGES = {51: ("/service/oeffnungszeiten", "Öffnungszeiten der Kreisverwal
 class DrupalSite(Site):
     family = "drupal"
     cache_control = "max-age=900, public"
+    page_traits = frozenset({"date-in-words", "node-alias-redirect", "shortlink"})
+    prints_updates = True
     code = "DR"
     start_path = LIST
     id_start = 400

@@ -41,6 +41,7 @@ _INTERNAL_HREF = re.compile(r'href="(/[^"?#;]*)')
 class GsbSite(Site):
     family = "gsb"
     cache_control = "no-cache"
+    page_traits = frozenset({"press-number-date", "stand-later", "jsessionid"})
     code = "GS"
     start_path = LIST
     id_start = 100
@@ -51,6 +52,10 @@ class GsbSite(Site):
             release.kind = "pdf"
         pdfs[len(pdfs) // 2].broken = True
         self.responses = 0
+
+    def traits(self, release: Release) -> set[str]:
+        found = super().traits(release)
+        return found - {"jsessionid", "press-number-date", "stand-later"} if release.kind == "pdf" else found
 
     def stand(self, release: Release):
         return release.updated or min(release.published + timedelta(days=2), max(TODAY, release.published))
@@ -104,7 +109,7 @@ class GsbSite(Site):
                 f"{esc(release.title)}</a></h2><p>{esc(release.prose.teaser)}</p></div>\n")
 
     def listing(self, request: Request) -> Response:
-        match = re.fullmatch(r"12345_list%3D(\d+)", request.query.get("gtp", "12345_list%3D1"))
+        match = re.fullmatch(r"12345_list(?:%3D|=)(\d+)", request.query.get("gtp", "12345_list%3D1"))
         if match is None:
             return not_found()
         number = int(match.group(1))

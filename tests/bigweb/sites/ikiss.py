@@ -21,6 +21,7 @@ LIST_QUERY = "ModID=7&object=tx,2839.5&kat=&kuo=2&sub=0&La=1&NavID=2839.12"
 
 class IkissSite(Site):
     family = "ikiss"
+    page_traits = frozenset({"date-only-on-listing", "windows-1252", "contrast-variant", "two-paths"})
     code = "IK"
     validators = "none"
     start_path = f"{PATH}?{LIST_QUERY}"
@@ -40,6 +41,10 @@ class IkissSite(Site):
         if release in self.newest_first()[:5]:
             found.add("home")
         return found
+
+    def traits(self, release: Release) -> set[str]:
+        lying = {"wrong-meta-charset"} if release.cms_id % 2 == 0 else set()
+        return super().traits(release) | lying
 
     def current_year(self) -> int:
         return self.releases[-1].published.year
@@ -85,7 +90,7 @@ class IkissSite(Site):
         main = (f"<h1>{esc(release.title)}</h1><div class=\"text\">{paragraphs(release.prose.paragraphs)}</div>"
                 f"<p><a href=\"{esc(self.canonical(release))}&amp;contrast=1\">Kontrastansicht</a> · "
                 f"<a href=\"{esc(self.start_path)}\">zurück zur Übersicht</a></p>")
-        return self.encoded(release.title, main, wrong_meta=release.cms_id % 2 == 0, contrast=contrast)
+        return self.encoded(release.title, main, wrong_meta="wrong-meta-charset" in self.traits(release), contrast=contrast)
 
     def respond(self, request: Request) -> Response:
         obj = request.query.get("object", "")

@@ -25,6 +25,7 @@ def byline(release: Release) -> str:
 
 class NavHomeSite(Site):
     family = "navhome"
+    page_traits = frozenset({"byline-weekday-time", "contrast-variant"})
     code = "NH"
     start_path = "/"
     id_start = 300

@@ -23,6 +23,7 @@ PER_PAGE = 20
 class NewspaperSite(Site):
     family = "newspaper"
     cache_control = "max-age=60, public"
+    page_traits = frozenset({"time-utc", "jsonld-body-only", "sidebar-teasers", "amp-variant"})
     code = "NP"
     validators = "etag"
     start_path = LIST

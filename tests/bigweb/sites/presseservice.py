@@ -32,6 +32,7 @@ PER_PAGE = 15
 
 class PresseServiceSite(Site):
     family = "presseservice"
+    page_traits = frozenset({"datum-prefix", "session-sid", "print-variant"})
     code = "PS"
     validators = "last-modified"
     start_path = f"/meldungen.aspx?ps_id={OFFICE}"

@@ -24,6 +24,8 @@ SCRIPT = ("document.addEventListener('DOMContentLoaded',function(){fetch('/api/p
 
 class SitemapOnlySite(Site):
     family = "sitemaponly"
+    page_traits = frozenset({"meta-published-time"})
+    prints_updates = True
     code = "SM"
     start_path = "/presse/"
     id_start = 8000

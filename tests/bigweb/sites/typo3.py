@@ -35,6 +35,7 @@ FEED_SIZE = 10
 
 class Typo3Site(Site):
     family = "typo3"
+    page_traits = frozenset({"time-datetime", "print-variant", "language-variant", "chash-alias"})
     code = "TY"
     start_path = LIST
     id_start = 2300

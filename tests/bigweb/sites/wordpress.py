@@ -39,6 +39,8 @@ def category_of(release: Release) -> str:
 
 class WordPressSite(Site):
     family = "wordpress"
+    page_traits = frozenset({"time-datetime", "shortlink-redirect"})
+    prints_updates = True
     code = "WP"
     start_path = "/"
     id_start = 1200

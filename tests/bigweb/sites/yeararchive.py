@@ -19,6 +19,7 @@ NEWEST = 15
 
 class YearArchiveSite(Site):
     family = "yeararchive"
+    page_traits = frozenset({"date-in-words", "language-variant"})
     code = "YA"
     start_path = LIST
     id_start = 5000
