@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from monitor.clock import BERLIN, aware
-from monitor.commands.common import db_option
+from monitor.commands.common import db_option, describe_channels
 from monitor.commands.schedule import config_option, load
 from monitor.health import failing_sources
 from monitor.lock import RUN_LOCK, SCHEDULER_LOCK, holder_of, stale
@@ -59,7 +59,8 @@ def source_record(rs: RunSource) -> dict:
     return {"source": rs.source_id, "status": rs.status, "requests": rs.requests,
             "responses": dict(sorted((rs.responses or {}).items())), "bytes": rs.bytes,
             "new": rs.new, "updated": rs.updated, "removed": rs.removed, "errors": rs.errors,
-            "error": rs.error_text, "seconds": seconds_between(rs.started_at, rs.finished_at)}
+            "error": rs.error_text, "seconds": seconds_between(rs.started_at, rs.finished_at),
+            "channels": rs.channels}
 
 
 def run_record(run: Run) -> dict:
@@ -97,6 +98,8 @@ def print_run(rec: dict) -> None:
                       duration(s["seconds"]), style="red" if s["status"] != "ok" else None)
     console.print(table)
     for s in rec["sources"]:
+        if s.get("channels"):
+            console.print(f"  {s['source']}: {describe_channels(s['channels'])}")
         if s["error"]:
             console.print(f"  [red]{s['source']}[/red]: {s['error']}")
 

@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from monitor.commands.common import db_option, sources_option
+from monitor.commands.common import db_option, describe_channels, sources_option
 from monitor.commands.schedule import BusyFailure, config_option, parse_settings, set_option
 from monitor.config import load_config
 from monitor.lock import RUN_LOCK, Busy, Cancelled, Holder, hold
@@ -45,7 +45,7 @@ def print_summary(summary: RunSummary) -> None:
         table.add_column(col, justify="left" if col in ("source", "status", "found by") else "right")
     for rs in summary.sources:
         style = "red" if rs.status != "ok" else None
-        table.add_row(rs.source_id, rs.status, rs.discovery or "-", str(rs.requests), str(rs.new),
+        table.add_row(rs.source_id, rs.status, describe_channels(rs.channels), str(rs.requests), str(rs.new),
                       str(rs.updated), str(rs.removed), str(rs.errors), style=style)
     console.print(table)
     for rs in summary.sources:

@@ -46,6 +46,7 @@ from scrapers.items import PageItem
 from scrapers.sources import Source
 
 MAX_SITEMAPS = 400  # child sitemaps followed from indexes (a portal with yearly and paged ones)
+ERROR_STATUSES = list(range(400, 600))
 CHANNELS = ("feed", "sitemap", "listing", "archive", "hop", "tag", "related")
 SHAPE_SUPPORT = 3  # releases of one URL shape before links of that shape on release pages count
 
@@ -176,7 +177,9 @@ class SourceSpider(scrapy.Spider):
             self.pages[kind] += 1
         # Discovery pages take every status (a 404 page number ends a list); a release's 404 goes
         # to its errback, where the differ learns that it is gone.
-        meta = {"channel": kind} if kind == "release" else {"channel": kind, "handle_httpstatus_all": True}
+        # (handle_httpstatus_all would also keep redirects from being followed: a relaunched
+        # site's start URL answers 301.)
+        meta = {"channel": kind} if kind == "release" else {"channel": kind, "handle_httpstatus_list": ERROR_STATUSES}
         return scrapy.Request(url, callback=callback, errback=errback or self.step_failed, priority=priority,
                               cb_kwargs=cb_kwargs, meta=meta)
 
