@@ -4,9 +4,10 @@ The spider needs it to decide how far to walk: a new source is backfilled throug
 channel; later runs re-read the cheap channels (the feeds and sitemaps that held releases
 before, the first list pages — all with conditional GET) and go deeper only while they meet
 unknown releases; every ``full_walk`` interval the whole site is walked again to notice edits
-and removals deep in the archive. Known releases are not requested again on a daily run
-(unless a sitemap's lastmod says they changed): pages that embed a fresh session id answer
-every conditional request with a new body, so revalidating them would download them daily.
+and removals deep in the archive. A daily run revalidates only the known releases its news
+channels list, and only where that can be a 304: the server gave validators, and the site does
+not embed session ids in its links (such pages change with every visit, so each revalidation
+would download them again).
 """
 
 from __future__ import annotations
@@ -29,26 +30,32 @@ class SourceHistory:
     known: dict[str, str] = field(default_factory=dict)  # release URL or alias → canonical URL
     fetched: dict[str, datetime] = field(default_factory=dict)  # canonical release URL → last fetch
     channels: list[tuple[str, str]] = field(default_factory=list)  # (feed|sitemap, url) that answered
+    validated: set[str] = field(default_factory=set)  # canonical release URLs with ETag or Last-Modified
+    session_ids: bool = False  # the site embeds session ids in its links (its pages change every visit)
 
 
 def load_history(db: str | None, source_id: str) -> SourceHistory:
     history = SourceHistory()
     with open_db(db)() as session:
-        ok = select(RunSource.started_at, RunSource.discovery, RunSource.complete).where(
-            RunSource.source_id == source_id, RunSource.status == "ok")
-        for started, mode, complete in session.execute(ok):
+        ok = select(RunSource.started_at, RunSource.discovery, RunSource.complete, RunSource.channels).where(
+            RunSource.source_id == source_id, RunSource.status == "ok").order_by(RunSource.started_at)
+        for started, mode, complete, channels in session.execute(ok):
             history.has_run = True
+            history.session_ids = bool((channels or {}).get("session_ids"))  # the latest run's finding
             if mode in WALKS and complete and (history.last_walk is None or _aware(started) > history.last_walk):
                 history.last_walk = _aware(started)
         # Every release page fetched before, also one that failed to extract (a broken PDF is
         # retried on the full walk, not every day).
-        releases = select(Fetch.url, Fetch.final_url, func.max(Fetch.fetched_at)).where(
+        releases = select(Fetch.url, Fetch.final_url, func.max(Fetch.fetched_at), func.max(Fetch.etag),
+                          func.max(Fetch.last_modified)).where(
             Fetch.source_id == source_id, Fetch.kind == "release", Fetch.status.in_((200, 304))
         ).group_by(Fetch.url, Fetch.final_url)
-        for url, final, when in session.execute(releases):
+        for url, final, when, etag, modified in session.execute(releases):
             history.known[url] = final
             history.known[final] = final
             history.fetched[final] = max(filter(None, (history.fetched.get(final), _aware(when))))
+            if etag or modified:
+                history.validated.add(final)
         channels = select(Fetch.kind, Fetch.url).where(
             Fetch.source_id == source_id, Fetch.kind.in_(("feed", "sitemap")), Fetch.status.in_((200, 304))
         ).group_by(Fetch.kind, Fetch.url)

@@ -92,13 +92,13 @@ def crawled_demo_web(tmp: Path) -> Iterator[Crawled]:
         crawled.runs.append(run_job(crawled).run_id)
         site = web.sites[EDITED_SITE]
         site.edit(EDITED_SLUG, [*site.entry(EDITED_SLUG).paragraphs, ADDED_SENTENCE])
-        crawled.runs.append(run_job(crawled).run_id)
+        crawled.runs.append(run_job(crawled, walk="full").run_id)  # the full walk revalidates old releases
         yield crawled
 
 
-def run_job(crawled: Crawled):
+def run_job(crawled: Crawled, walk: str | None = None):
     return run_once(RunOptions(db=str(crawled.db), sources=str(crawled.registry), feeds_dir=crawled.feeds,
-                               settings=dict(FAST_CRAWL)))
+                               settings=dict(FAST_CRAWL), walk=walk))
 
 
 @contextmanager

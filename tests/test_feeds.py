@@ -52,7 +52,7 @@ def feeds(tmp_path_factory) -> Feeds:
         site.edit("seed000", [*seed.paragraphs[:2], NEW_PARAGRAPH, *seed.paragraphs[3:]])
         env.web["land-nrw"].publish(Entry("seed000-land", seed.title, list(seed.paragraphs), seed.published,
                                           seed.modified, numeric_id=100777))
-        env.run()
+        env.run(walk="full")  # an edit deep in the list shows on the full walk
         f.snap("updated")
         aachen = env.web["aachen"]
         aachen.failures[aachen.start_path] = 503

@@ -36,7 +36,7 @@ def store(tmp_path_factory) -> Iterator[Store]:
         site = env.web["muelheim-an-der-ruhr"]
         seed = site.entry("seed000")
         site.edit("seed000", [*seed.paragraphs, ADDED])
-        env.run()
+        env.run(walk="full")  # the edited release is deep in its list
         url = site.article_url(seed)
         with open_db(str(env.db))() as s:
             old, new = s.scalars(select(Fetch).where(Fetch.url == url).order_by(Fetch.id)).all()

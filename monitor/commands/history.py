@@ -78,7 +78,7 @@ def recent_runs(session: Session, last: int) -> list[Run]:
                                 .order_by(Run.started_at.desc(), Run.id.desc()).limit(last)))
 
 
-def print_run(rec: dict) -> None:
+def print_run(rec: dict, channels: bool = True) -> None:
     style = {"ok": "green", "partial": "yellow", "running": "cyan"}.get(rec["status"], "red")
     t = rec["totals"]
     console.print(f"[bold]Run {rec['id']}[/bold] [{style}]{rec['status']}[/] · {rec['trigger']} · "
@@ -98,7 +98,7 @@ def print_run(rec: dict) -> None:
                       duration(s["seconds"]), style="red" if s["status"] != "ok" else None)
     console.print(table)
     for s in rec["sources"]:
-        if s.get("channels"):
+        if channels and s.get("channels"):
             console.print(f"  {s['source']}: {describe_channels(s['channels'])}")
         if s["error"]:
             console.print(f"  [red]{s['source']}[/red]: {s['error']}")
@@ -182,7 +182,7 @@ def status(config_file, db, failing_after, as_json) -> None:
                       f"{local(datetime.fromisoformat(r['started']))})")
     if rec["last_run"]:
         console.print("Last run:")
-        print_run(rec["last_run"])
+        print_run(rec["last_run"], channels=False)
     else:
         console.print("No finished run yet.")
     if rec["failing"]:

@@ -7,7 +7,8 @@ the hop from a home page to its press section — and takes the union, since rea
 feed of the newest 10, a news sitemap of the newest 20, a list whose older pages moved to
 archives. A later run is **daily**: it re-reads the channels that held releases before and the
 first list pages (conditional GET makes them 304s), goes deeper only while pages show unknown
-releases, and fetches only releases it has not seen (or whose sitemap lastmod is newer). Every ``full_walk`` interval the run is a **full**
+releases, fetches the releases it has not seen, and revalidates the known ones its news
+channels list where a 304 is possible (see ``scrapers.history``). Every ``full_walk`` interval the run is a **full**
 walk again, to notice edits and removals deep in the archive.
 
 Every request of a source counts against its page budget (``max_pages``). Each release is
@@ -47,6 +48,10 @@ from scrapers.sources import Source
 
 MAX_SITEMAPS = 400  # child sitemaps followed from indexes (a portal with yearly and paged ones)
 ERROR_STATUSES = list(range(400, 600))
+# What a daily run reads: the newest items, whose known releases it may revalidate.
+NEWS_CHANNELS = ("feed", "listing", "hop")
+# Links that carry a session id: the page's bytes change with every visit.
+SESSION_IN_LINKS = re.compile(rb"""href=["'][^"']*(?:;jsessionid=|[?&](?:amp;)?(?:sid|phpsessid|jsessionid|sessionid)=)""", re.I)
 CHANNELS = ("feed", "sitemap", "listing", "archive", "hop", "tag", "related")
 SHAPE_SUPPORT = 3  # releases of one URL shape before links of that shape on release pages count
 
@@ -87,6 +92,7 @@ class SourceSpider(scrapy.Spider):
         self.found_by: dict[str, set[str]] = defaultdict(set)  # channel → release URLs it listed
         self.pages: Counter[str] = Counter()  # channel → pages requested
         self.requested: set[str] = set()
+        self.list_pages: set[str] = set()  # pages requested as lists (start URLs, pages, archives, tags)
         self.emitted: dict[str, str] = {}  # canonical release URL → URL it was fetched under
         self.bodies: dict[str, str] = {}  # body hash → canonical URL (one article under two paths)
         self.aliases = 0
@@ -97,6 +103,7 @@ class SourceSpider(scrapy.Spider):
         self.run_id: int | None = None
         self.started_hosts: set[str] = set()
         self.shapes: Counter[str] = Counter()  # URL shapes of releases the channels listed
+        self.session_ids = False  # a page of this run embedded session ids in its links
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -157,7 +164,7 @@ class SourceSpider(scrapy.Spider):
             "mode": self.walk, "pages": {c: self.pages[c] for c in CHANNELS if self.pages[c]},
             "found": {c: len(self.found_by[c]) for c in CHANNELS if self.found_by.get(c)},
             "new": len(new), "known": len(self.candidates) - len(new), "aliases": self.aliases,
-            "budget": self.max_pages, "budget_exhausted": self.budget_exhausted,
+            "budget": self.max_pages, "budget_exhausted": self.budget_exhausted, "session_ids": self.session_ids,
         }
 
     # -- requests within the budget --------------------------------------------------------
@@ -175,6 +182,8 @@ class SourceSpider(scrapy.Spider):
         self.requested.add(url)
         if kind in CHANNELS:
             self.pages[kind] += 1
+        if callback == self.parse_listing or kind == "start":
+            self.list_pages.add(url)
         # Discovery pages take every status (a 404 page number ends a list); a release's 404 goes
         # to its errback, where the differ learns that it is gone.
         # (handle_httpstatus_all would also keep redirects from being followed: a relaunched
@@ -305,7 +314,9 @@ class SourceSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         sel = self.selector(response)
-        found = listings.release_links(sel, response.url, self.allowed, self.hints, exclude=self.requested)
+        self.session_ids = self.session_ids or bool(SESSION_IN_LINKS.search(response.body))
+        # Pages already walked as lists are not releases; releases already requested still are.
+        found = listings.release_links(sel, response.url, self.allowed, self.hints, exclude=self.list_pages)
         yield self.page_item(response, "listing")
         if hops < 2 and (is_root(response.url) or len(found) < 3):
             for url in hop.press_page_links(sel, response.url, self.allowed):
@@ -339,28 +350,41 @@ class SourceSpider(scrapy.Spider):
         return bool(self.since and years and max(years) < self.since.year)
 
     def follow_candidates(self, found: list[Candidate], channel: str):
+        if self.since and channel == "related":
+            return  # related links carry no date: ``since`` could not bound them
         for cand in found:
             url = canonical_url(cand.url)
-            if not on_site(url, self.allowed) or (self.since and cand.date and cand.date < self.since):
+            when = cand.date or cand.lastmod
+            if not on_site(url, self.allowed) or (self.since and when and when < self.since):
                 continue
             url = self.history.known.get(url, url)  # an alias seen before: its canonical URL
             self.found_by[channel].add(url)
             if channel != "related":
                 self.shapes[url_shape(url)] += 1
-            if url in self.candidates:
+            if old := self.candidates.get(url):
+                # Another channel listed it first (a sitemap without a title, a related link):
+                # the listing's headline and date still count.
+                self.candidates[url] = Candidate(url, old.title or cand.title, old.date or cand.date,
+                                                 old.lastmod or cand.lastmod)
                 continue
             self.candidates[url] = Candidate(url, cand.title, cand.date, cand.lastmod)
-            if self.discover_only or not (self.deep or self._edited(url, cand)):
+            if self.discover_only or not (self.deep or self._edited(url, cand, channel)):
                 continue
+            # Related links last: by then the lists have named most of them with title and date.
+            priority = -1 if channel == "related" else 1
             if req := self.request(url, self.parse_candidate, "release", errback=self.release_failed,
-                                   priority=1, cand=self.candidates[url]):
+                                   priority=priority, cand=self.candidates[url]):
                 yield req
 
-    def _edited(self, url: str, cand: Candidate) -> bool:
-        """What a daily run fetches: new releases, and known ones whose sitemap lastmod is newer
-        than their last fetch. Other edits show on the full walk."""
+    def _edited(self, url: str, cand: Candidate, channel: str) -> bool:
+        """What a daily run fetches: new releases; known ones the news channels list, where a
+        revalidation can answer 304 (validators, no session ids: see ``scrapers.history``), so
+        an edit of a recent release shows the next day; known ones whose sitemap lastmod is
+        newer than their last fetch. Other edits show on the full walk."""
         fetched = self.history.fetched.get(url)
         if url not in self.history.known or fetched is None:
+            return True
+        if channel in NEWS_CHANNELS and url in self.history.validated and not self.history.session_ids:
             return True
         return bool(cand.lastmod and cand.lastmod > fetched.date())
 
@@ -368,6 +392,7 @@ class SourceSpider(scrapy.Spider):
         """A page a channel called a release: a list after all (a tag page, an archive) is
         walked as a list; an alias of a release already fetched is dropped; the rest is stored
         under its canonical URL."""
+        cand = self.candidates.get(cand.url, cand)  # with what channels said since the request
         if isinstance(response, TextResponse) and response.status == 200 and not _is_pdf(response):
             sel = self.selector(response)
             if listings.looks_like_listing(sel, response.url, self.allowed):

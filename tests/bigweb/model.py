@@ -180,7 +180,7 @@ class Site:
     def add_releases(self, n: int) -> list[Release]:
         added = []
         for _ in range(n):
-            last = self.releases[-1].published
+            last = max(self.releases[-1].published, self.newest_moment())  # a list changes when a release is added
             added.append(self._append(last + timedelta(hours=self.rng.randint(3, 30))))
         return added
 
