@@ -11,14 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapers.dates import find_published
-
-from . import amounts, eventdate, kis, relevance, visitors
+from . import amounts, eventdate, kis, pubdate, relevance, visitors
 from .text import segment
 
 # Bump whenever rules or knowledge files change: ``ki-monitor reanalyze`` re-runs stored
 # releases whose analysis carries an older version.
-ANALYSIS_VERSION = "2025.3"
+ANALYSIS_VERSION = "2026.1"
 
 LABELS = ("visit", "funding", "other", "irrelevant")
 
@@ -68,7 +66,7 @@ def _office_years(found: list[visitors.Visitor]) -> range | None:
 
 def analyze(doc: Document) -> Analysis:
     page = segment(doc.title, doc.text)
-    published = doc.published or find_published(doc.text, doc.html, doc.url, doc.title)
+    published = doc.published or pubdate.find(doc.text, doc.html, doc.url, doc.title)
     sig = relevance.signals(page, doc.url)
     flags = [s in sig.visit_sentences or bool(relevance.VISIT.search(s)) for s in page.sentences]
     people = visitors.find(page.title, page.sentences, flags, published)
