@@ -68,7 +68,8 @@ def analyze(doc: Document) -> Analysis:
     page = segment(doc.title, doc.text)
     published = doc.published or pubdate.find(doc.text, doc.html, doc.url, doc.title)
     sig = relevance.signals(page, doc.url)
-    flags = [s in sig.visit_sentences or bool(relevance.VISIT.search(s)) for s in page.sentences]
+    flags = [s in sig.visit_sentences or s == sig.host_visit or bool(relevance.visit_predicates(s))
+             for s in page.sentences]  # fmt: skip
     people = visitors.find(page.title, page.sentences, flags, published)
     decision = relevance.decide(page, sig, has_visitor=bool(people))
     label, evidence = decision.label, list(decision.evidence)
