@@ -74,3 +74,14 @@ def test_analyze_returns_the_printed_date_when_no_html_is_given() -> None:
                    text="Sprachkurse im Kreishaus\nMeldungsdatum: 18.08.2020\n"
                         "Am 2. September 2020 beginnen neue Kurse im Kreishaus.")  # fmt: skip
     assert analyze(doc).published == D(2020, 8, 18)
+
+
+def test_a_release_cited_in_running_text_gives_no_date() -> None:
+    text = "In einer Mitteilung vom 12. März 2019 hatte das Amt die neuen Kurse angekündigt."
+    assert find(text) is None
+
+
+def test_a_weekday_date_and_time_inside_a_sentence_is_an_event_not_a_byline() -> None:
+    text = ("Sprachcafé öffnet\nDas Café öffnet erstmals am Mittwoch, 3. Mai 2017, um 18:00 Uhr "
+            "in der Stadtbibliothek, der Eintritt ist frei.")  # fmt: skip
+    assert find(text, title="Sprachcafé öffnet") is None

@@ -77,13 +77,16 @@ def analyze(doc: Document) -> Analysis:
     if label == "irrelevant":
         return result
     passage = sig.visit_passage if label == "visit" else None
-    found = kis.resolve(page, doc.url, sig.allow_abbrev, passage or ())
+    if label == "visit" and sig.host_visit and not passage:
+        passage = (sig.host_visit,)
+    money, skipped = amounts.find(page.sentences)
+    paying = [a.sentence for a in money] if label == "funding" else []
+    found = kis.resolve(page, doc.url, sig.allow_abbrev, passage or (), paying)
     result.ki = found.kis
     evidence.extend(found.evidence)
     if label == "visit":
         result.visitors = [v.label() for v in people]
         evidence.extend(f"visitor: {v.label()}" for v in people)
-    money, skipped = amounts.find(page.sentences)
     result.amounts_eur = [a.value for a in money]
     evidence.extend(f"amount {a.surface} -> {a.value}" for a in money)
     evidence.extend(skipped)

@@ -9,13 +9,13 @@ pages) are imported from ``scrapers.dates``, never copied.
 Order, strongest first:
 
 1. HTML markup, when given.
-2. Labelled dates: "Meldungsdatum: 18.03.2022", "Meldung vom 3.4.2019", "Artikel vom ...",
+2. Labelled dates: "Meldungsdatum: 18.03.2022", a line "Meldung vom 3.4.2019", "Artikel vom",
    "Pressemitteilung Nr. 12/2017 vom ...", "Herausgegeben am ...", "veröffentlicht am ...",
    and "Datum 02.08.2017" at the head or foot of the page (``scrapers.dates`` knows most).
 3. A date line near the title (the title line and the four lines around it): "04.07.2020",
    "Sonntag, 04. September 2016".
-4. A byline: weekday, date and clock time ("Donnerstag, 05.04.2018, 15:04 Uhr"), also after
-   an author ("Von Anna Beispiel, Mittwoch, 3. Mai 2017, 9:12 Uhr").
+4. A byline: a line of weekday, date and clock time ("Donnerstag, 05.04.2018, 15:04 Uhr"),
+   also after an author ("Von Anna Beispiel, Mittwoch, 3. Mai 2017, 9:12 Uhr").
 5. A date in the URL, year first (``/2016/06/23/``) or day first (``/18-01-2024-...``).
 6. The rest of ``scrapers.dates.find_published`` (bare date lines, "heute (2. August)",
    "Stand:", "teilte ... am ... mit").
@@ -34,8 +34,10 @@ from scrapers.dates import DATE, DATE_RE, WEEKDAYS, find_published, from_html, p
 
 # Labels the crawler's finder does not know (it already has Meldungsdatum, Herausgegeben am,
 # veröffentlicht am, Pressemitteilung [Nr. ...] vom, Beitrag vom).
+# Only as a line of its own: "In einer Mitteilung vom 3. Mai ..." in running text cites an
+# older release.
 _LABELLED = re.compile(
-    r"(?i)\b(?:meldung|artikel|nachricht|news|mitteilung|presseinfo|eintrag)\s+vom\s*:?\s*"
+    r"(?im)^[\s\[(|•-]*(?:meldung|artikel|nachricht|news|mitteilung|presseinfo|eintrag)\s+vom\s*:?\s*"
     rf"(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})"
 )
 # "Datum 02.08.2017" / "Datum: 02.08.2017" at the start of a line.
@@ -47,8 +49,11 @@ _EVENT_LABEL = re.compile(
 _DATE_ONLY = re.compile(
     rf"(?i)^\s*(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})\s*(?:,?\s*\d{{1,2}}[:.]\d{{2}}\s*(?:Uhr)?)?\s*$"
 )
+# At the start of a line, or after "Von <author>": "am Mittwoch, 3. Mai 2017, um 18:00 Uhr"
+# inside a sentence is an event's time.
 _BYLINE = re.compile(
-    rf"(?i)(?:^|[,|–-]\s*){WEEKDAYS},?\s*(?P<date>{DATE}),?\s*(?:um\s+)?\d{{1,2}}[:.]\d{{2}}\s*Uhr"
+    r"(?im)^[\s|•-]*(?:(?:von|text:?)\s+[A-ZÄÖÜ][\wäöüß.-]*(?:\s+[A-ZÄÖÜ][\wäöüß-]*){0,2}\s*[,|–-]\s*)?"
+    rf"{WEEKDAYS},?\s*(?P<date>{DATE}),?\s*\d{{1,2}}[:.]\d{{2}}\s*Uhr\s*$"
 )
 _URL_DAY_FIRST = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)[-_.](?P<m>[01]?\d)[-_.](?P<y>(?:19|20)\d{2})(?!\d)")
 _TITLE_WINDOW = 2  # lines before and after the title line
