@@ -42,7 +42,7 @@ _LAND_SEAT = re.compile(
 )
 # Contact blocks and footers ("Tel. 02345 ...", "12345 Musterstadt"): a KI address there is
 # boilerplate, not what the text is about.
-_CONTACT = re.compile(r"\b(?:Tel\.|Telefon|Fax|E-Mail|Postfach)\b|\b\d{5}\s+[A-ZÄÖÜ]")
+_CONTACT = re.compile(r"\b(?:Tel|Telefon|Fax|E-Mail|Postfach)\b|\b\d{5}\s+[A-ZÄÖÜ]")
 
 
 @dataclass(frozen=True)

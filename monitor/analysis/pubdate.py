@@ -20,6 +20,9 @@ Order, strongest first:
 6. The rest of ``scrapers.dates.find_published`` (bare date lines, "heute (2. August)",
    "Stand:", "teilte ... am ... mit").
 
+A listing of several releases (``scrapers.dates.is_listing``) gets no date from steps 3-4:
+its date lines belong to the teasers.
+
 Distractors: event dates. A date after "Wann:", "Zeit:", "Termin:", "Datum der Veranstaltung"
 (on the same line or as the next line) is the event's, never the page's; so are dates inside
 running text. "Stand:" only counts when nothing else is printed.
@@ -30,14 +33,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from scrapers.dates import DATE, DATE_RE, WEEKDAYS, find_published, from_html, parse_german_date
+from scrapers.dates import (
+    DATE,
+    DATE_RE,
+    WEEKDAYS,
+    find_published,
+    from_html,
+    from_url,
+    is_listing,
+    parse_german_date,
+)
 
 # Labels the crawler's finder does not know (it already has Meldungsdatum, Herausgegeben am,
 # veröffentlicht am, Pressemitteilung [Nr. ...] vom, Beitrag vom).
 # Only as a line of its own: "In einer Mitteilung vom 3. Mai ..." in running text cites an
 # older release.
 _LABELLED = re.compile(
-    r"(?im)^[\s\[(|•-]*(?:meldung|artikel|nachricht|news|mitteilung|presseinfo|eintrag)\s+vom\s*:?\s*"
+    r"(?im)^[\s\[(|•-]*(?:(?:meldung|artikel|nachricht|news|mitteilung|presseinfo|eintrag|"
+    r"presse(?:mitteilung|information|meldung)(?:\s+nr\.\s*[\d/.-]+)?)\s+vom|meldungsdatum|"
+    r"ver[öo]ffentlicht(?:\s+am)?|herausgegeben\s+am|erstellt\s+am)\s*:?\s*"
     rf"(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})"
 )
 # "Datum 02.08.2017" / "Datum: 02.08.2017" at the start of a line.
@@ -123,12 +137,17 @@ def find(text: str, html: str | None = None, url: str | None = None,
     clean = without_event_dates(text)
     lines = _lines(clean)
     edges = "\n".join(lines[:_EDGE_LINES] + lines[-_EDGE_LINES:])
+    if d := _first_date(_LABELLED, clean) or _first_date(_DATUM, edges):
+        return d
+    bare = sum(bool(_DATE_ONLY.match(ln)) for ln in _lines(text))
+    if is_listing(text or "", title, bare):
+        # A listing's date lines belong to its teasers (as in the crawler's finder).
+        return find_published(clean, None, url, title) or from_url_day_first(url or "")
     for step in (
-        lambda: _first_date(_LABELLED, clean),
-        lambda: _first_date(_DATUM, edges),
         lambda: _near_title(lines, title or ""),
         lambda: _first_date(_BYLINE, clean),
+        lambda: from_url(url or "") or from_url_day_first(url or ""),
     ):
         if d := step():
             return d
-    return find_published(clean, None, url, title) or from_url_day_first(url or "")
+    return find_published(clean, None, url, title)

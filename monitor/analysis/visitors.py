@@ -111,8 +111,8 @@ def _role_needles() -> re.Pattern[str]:
 # Aydan Özoğuz", "Ministerin im Schulministerium Anna Muster").
 _AFTER_ROLE = re.compile(
     rf"\s+(?P<name>(?:{_NAME})(?:\s+{_NAME}){{0,2}})(?![\wäöüß-])"
-    rf"|(?:\s+(?:für|im|des|der|beim)\s+[^.;:()\n]{{1,80}}?,?)\s+"
-    rf"(?P<full>(?:{_NAME})(?:\s+{_NAME}){{1,2}})(?![\wäöüß-])"
+    r"|\s+(?:für|im|des|der|beim)(?:\s+(?:und|[A-ZÄÖÜ][\wäöüß-]*),?){1,8}?"
+    rf"\s+(?P<full>(?:{_NAME})(?:\s+{_NAME}){{1,2}})(?![\wäöüß-])"
 )
 _NOUN_ENDINGS = re.compile(
     r"(?:ung|ungen|heit|keit|schaft|tion|ium|iums|ität|ik|ismus|ort|land|amt|zentrum|zentrums|"
