@@ -170,3 +170,20 @@ def test_a_ki_in_a_contact_line_loses_to_the_one_the_text_is_about() -> None:
         "Kontakt: Kommunales Integrationszentrum Kreis Unna, Tel. 02303 000000, Friedrichstraße 9.",
     )
     assert a.ki == ["Kreis Soest"]
+
+
+def test_two_kis_in_one_sentence_about_a_joint_visit_are_both_returned() -> None:
+    a = _an(
+        "Staatssekretär besucht zwei Integrationszentren",
+        "Staatssekretär Karl Probe besuchte am Montag die Integrationsarbeit in Bochum und Herne. "
+        "Die Kommunalen Integrationszentren stellten gemeinsame Projekte vor.",
+    )
+    assert sorted(a.ki) == ["Bochum", "Herne"]
+
+
+def test_a_title_that_starts_a_programme_of_a_ki_is_not_funding_by_itself() -> None:
+    a = _an(
+        "Elterncafé startet im Kommunalen Integrationszentrum",
+        "Das Kommunale Integrationszentrum des Kreises Soest lädt Eltern jeden Dienstag ein.",
+    )
+    assert a.label == "other"

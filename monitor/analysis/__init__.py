@@ -76,12 +76,16 @@ def analyze(doc: Document) -> Analysis:
     result = Analysis(label=label, published=published, evidence=evidence)
     if label == "irrelevant":
         return result
-    passage = sig.visit_passage if label == "visit" else None
-    if label == "visit" and sig.host_visit and not passage:
-        passage = (sig.host_visit,)
+    passage: tuple[str, ...] = ()
+    if label == "visit":
+        # The sentences telling the visit name the places visited, KI term or not.
+        passage = tuple(sig.visit_passage or ()) + tuple(
+            s for s, f in zip(page.sentences, flags, strict=True)
+            if f and visitors.mentions_visitor(s)
+        )  # fmt: skip
     money, skipped = amounts.find(page.sentences)
     paying = [a.sentence for a in money] if label == "funding" else []
-    found = kis.resolve(page, doc.url, sig.allow_abbrev, passage or (), paying)
+    found = kis.resolve(page, doc.url, sig.allow_abbrev, passage, paying)
     result.ki = found.kis
     evidence.extend(found.evidence)
     if label == "visit":

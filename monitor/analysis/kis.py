@@ -196,6 +196,17 @@ def _recipient(money: Iterable[str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _coordinated(page: Page, a: str, b: str) -> bool:
+    """Two KI places joined by "und" / "sowie" / a comma in one sentence ("in Bochum und
+    Herne"): one release about two KIs."""
+    for s in [page.title, *page.sentences]:
+        places = find_places(s)
+        for x, y in zip(places, places[1:], strict=False):
+            if {x.ki, y.ki} == {a, b} and _COORD.match(s[x.end : y.start]):
+                return True
+    return False
+
+
 @dataclass
 class KiResult:
     kis: list[str]
@@ -230,7 +241,9 @@ def resolve(page: Page, url: str, allow_abbrev: bool, about_ki: Iterable[str] = 
         return KiResult(kis, [f"KI named with its place: {k}" for k in kis])
     if near:
         best = max(near, key=lambda k: (near[k], anywhere[k]))
-        return KiResult([best], [f"place in a sentence about the KI: {best}"])
+        pair = [k for k in near if k != best and near[k] == near[best]]
+        both = [best, *pair[:1]] if pair and _coordinated(page, best, pair[0]) else [best]
+        return KiResult(both, [f"place in a sentence about the KI: {k}" for k in both])
     if receiver := _recipient(money):
         return KiResult([receiver], [f"the place that receives the money: {receiver}"])
     singular = any(SINGULAR.search(s) for s in [page.title, *page.sentences])
