@@ -187,3 +187,31 @@ def test_a_title_that_starts_a_programme_of_a_ki_is_not_funding_by_itself() -> N
         "Das Kommunale Integrationszentrum des Kreises Soest lädt Eltern jeden Dienstag ein.",
     )
     assert a.label == "other"
+
+
+def test_a_programme_report_that_mentions_funding_in_passing_is_other() -> None:
+    a = _an(
+        "Elterncafé im Integrationszentrum gut besucht",
+        "Das vom Land geförderte Elterncafé des Kommunalen Integrationszentrums des Kreises Soest "
+        "hatte im ersten Jahr über 200 Gäste. Eltern aus zwölf Ländern tauschten sich aus.",
+    )
+    assert a.label == "other"
+
+
+def test_money_told_as_a_decision_in_the_lead_is_funding() -> None:
+    a = _an(
+        "Gute Nachricht für die Integrationsarbeit",
+        "Die Landesregierung hat die Finanzierung des Kommunalen Integrationszentrums des Kreises "
+        "Soest bis 2030 gesichert.",
+    )
+    assert a.label == "funding"
+
+
+def test_a_grant_received_for_the_integration_management_is_funding() -> None:
+    a = _an(
+        "Neue Stellen im Kreis",
+        "Landrat Otto Beispiel nahm am Freitag den Zuwendungsbescheid für das Kommunale "
+        "Integrationsmanagement entgegen. Das Kommunale Integrationszentrum des Kreises Soest "
+        "koordiniert die Arbeit.",
+    )
+    assert a.label == "funding", a.evidence

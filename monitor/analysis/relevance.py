@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 from monitor.knowledge import load, pattern, terms
 
+from .amounts import AMOUNT, AMOUNT_PRE
 from .kis import find_places
 from .terms import NRW, OTHER_STATE, SCOPE, foreign_sentence, ki_matches, scope_matches
 from .text import Page
@@ -58,6 +59,7 @@ FOREIGN_SOURCE = pattern("other_states", "sources", flags=0)
 WITH_VISITOR = pattern("visit_words", "with_visitor")
 HOST_PLACE = pattern("visit_words", "host_places")
 HANDOVER = pattern("funding_words", "handover")
+DECISION = pattern("funding_words", "decision")
 ABBREV_ALONE = pattern("ki_terms", "abbrev_alone", flags=0)
 INTEGRATION_CONTEXT = pattern("ki_terms", "integration_context")
 # How far into the body a visit under a KI title, or a handed-over grant, must be told.
@@ -274,12 +276,33 @@ def _support(title: str, allow_abbrev: bool) -> tuple[str, str] | None:
     return None
 
 
+def money_is_news(sentence: str) -> bool:
+    """A money word told as news: with an amount or a verb that brings the money ("erhält",
+    "bewilligt", "stellt ... bereit"). "Das vom Land geförderte Elterncafé öffnet wieder" or
+    "Mit Förderung des Landes bietet das KI Kurse an" mention money in passing: a programme
+    report, not funding news. "Das Land stellt dem KI 80.000 Euro bereit", "die Finanzierung
+    ist bis 2030 gesichert" and a sentence naming a funding programme in scope (KOMM-AN, KIM)
+    are news."""
+    if not FUNDING_STRONG.search(sentence):
+        return False
+    if scope_matches(sentence):  # a funding programme in scope is money news by itself
+        return True
+    return bool(
+        AMOUNT.search(sentence) or AMOUNT_PRE.search(sentence) or HANDOVER.search(sentence)
+        or DECISION.search(sentence)
+    )  # fmt: skip
+
+
 def handover(page: Page, allow_abbrev: bool) -> str | None:
     """One of the first body sentences hands money (a Bescheid, Scheck, Landesmittel ...) to a
     KI: "Ministerin Anna Muster überreichte dem Integrationszentrum den Förderbescheid."
     """
     for s in page.sentences[:_OPENING]:
-        if FUNDING_STRONG.search(s) and HANDOVER.search(s) and ki_matches(s, allow_abbrev):
+        if (
+            FUNDING_STRONG.search(s)
+            and HANDOVER.search(s)
+            and (ki_matches(s, allow_abbrev) or scope_matches(s))
+        ):
             return s
     return None
 
@@ -336,7 +359,7 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
         if not title_other or title_visits:
             return Decision("visit", [*ev, f"visit of the KI: {_quote(visit, 320)}"])
         ev.append(f"visit words, but the title is about '{title_other[0]}'")
-    lead_money = next((s for s in page.lead if FUNDING_STRONG.search(s)), None)
+    lead_money = next((s for s in page.lead if money_is_news(s)), None)
     if lead_money and (not title_other or support):
         word = FUNDING_STRONG.search(lead_money)[0]
         why = f" after '{support[0]}' a KI in the title" if support and title_other else ""
