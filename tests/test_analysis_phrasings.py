@@ -215,3 +215,11 @@ def test_a_grant_received_for_the_integration_management_is_funding() -> None:
         "koordiniert die Arbeit.",
     )
     assert a.label == "funding", a.evidence
+
+
+def test_the_abbreviation_alone_names_a_ki_only_in_neuter_forms_on_integration_pages() -> None:
+    ki = _an("Besuch beim KI", "Ministerin Anna Muster sprach im Kreishaus über die Integrationsarbeit.")
+    ai = _an("Integration der KI in den Unterricht",
+             "Die KI schreibt Texte, sagte die Ministerin Anna Muster bei der Integration neuer Geräte.")  # fmt: skip
+    assert ki.label != "irrelevant"
+    assert ai.label == "irrelevant"

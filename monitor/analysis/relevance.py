@@ -231,10 +231,11 @@ def host_visit(page: Page, allow_abbrev: bool) -> str | None:
 
 
 def abbreviation_alone(texts: list[str]) -> bool:
-    """"KI" without the spelled-out term: after an article ("beim KI", "Mitarbeitende des KI")
-    on a page about integration work ("Integrationsarbeit", "Zugewanderte"). Test: "Besuch
-    beim KI: Ministerin Eva Probe sprach über Integrationsarbeit." counts; "Die KI schreibt
-    Texte." does not."""
+    """"KI" without the spelled-out term: after a neuter or masculine article or preposition
+    ("beim KI", "Mitarbeitende des KI", "das KI") on a page about integration work
+    ("Integrationsarbeit", "Zugewanderte"). "Künstliche Intelligenz" is feminine ("der KI",
+    "die KI"), so those forms never count. Test: "Besuch beim KI: Ministerin Eva Probe sprach
+    über Integrationsarbeit." counts; "Die KI schreibt Texte." does not."""
     return any(ABBREV_ALONE.search(t) for t in texts) and any(
         INTEGRATION_CONTEXT.search(t) for t in texts
     )
