@@ -43,6 +43,9 @@ from scrapers.dates import (
     is_listing,
     parse_german_date,
 )
+from scrapers.dates import (  # the crawler's own count of bare date lines, not a copy
+    _date_lines as bare_date_lines,
+)
 
 # Labels the crawler's finder does not know (it already has Meldungsdatum, Herausgegeben am,
 # veröffentlicht am, Pressemitteilung [Nr. ...] vom, Beitrag vom).
@@ -139,8 +142,8 @@ def find(text: str, html: str | None = None, url: str | None = None,
     edges = "\n".join(lines[:_EDGE_LINES] + lines[-_EDGE_LINES:])
     if d := _first_date(_LABELLED, clean) or _first_date(_DATUM, edges):
         return d
-    bare = sum(bool(_DATE_ONLY.match(ln)) for ln in _lines(text))
-    if is_listing(text or "", title, bare):
+    # The listing test counts date lines as the crawler does, on the text as printed.
+    if is_listing(text or "", title, len(bare_date_lines(text or ""))):
         # A listing's date lines belong to its teasers (as in the crawler's finder).
         return find_published(clean, None, url, title) or from_url_day_first(url or "")
     for step in (
