@@ -11,14 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapers.dates import find_published
-
-from . import amounts, eventdate, kis, relevance, visitors
+from . import amounts, eventdate, kis, pubdate, relevance, visitors
 from .text import segment
 
 # Bump whenever rules or knowledge files change: ``ki-monitor reanalyze`` re-runs stored
 # releases whose analysis carries an older version.
-ANALYSIS_VERSION = "2025.3"
+ANALYSIS_VERSION = "2026.1"
 
 LABELS = ("visit", "funding", "other", "irrelevant")
 
@@ -68,23 +66,31 @@ def _office_years(found: list[visitors.Visitor]) -> range | None:
 
 def analyze(doc: Document) -> Analysis:
     page = segment(doc.title, doc.text)
-    published = doc.published or find_published(doc.text, doc.html, doc.url, doc.title)
+    published = doc.published or pubdate.find(doc.text, doc.html, doc.url, doc.title)
     sig = relevance.signals(page, doc.url)
-    flags = [s in sig.visit_sentences or bool(relevance.VISIT.search(s)) for s in page.sentences]
+    flags = [s in sig.visit_sentences or s == sig.host_visit or bool(relevance.visit_predicates(s))
+             for s in page.sentences]  # fmt: skip
     people = visitors.find(page.title, page.sentences, flags, published)
     decision = relevance.decide(page, sig, has_visitor=bool(people))
     label, evidence = decision.label, list(decision.evidence)
     result = Analysis(label=label, published=published, evidence=evidence)
     if label == "irrelevant":
         return result
-    passage = sig.visit_passage if label == "visit" else None
-    found = kis.resolve(page, doc.url, sig.allow_abbrev, passage or ())
+    passage: tuple[str, ...] = ()
+    if label == "visit":
+        # The sentences telling the visit name the places visited, KI term or not.
+        passage = tuple(sig.visit_passage or ()) + tuple(
+            s for s, f in zip(page.sentences, flags, strict=True)
+            if f and visitors.mentions_visitor(s)
+        )  # fmt: skip
+    money, skipped = amounts.find(page.sentences)
+    paying = [a.sentence for a in money] if label == "funding" else []
+    found = kis.resolve(page, doc.url, sig.allow_abbrev, passage, paying)
     result.ki = found.kis
     evidence.extend(found.evidence)
     if label == "visit":
         result.visitors = [v.label() for v in people]
         evidence.extend(f"visitor: {v.label()}" for v in people)
-    money, skipped = amounts.find(page.sentences)
     result.amounts_eur = [a.value for a in money]
     evidence.extend(f"amount {a.surface} -> {a.value}" for a in money)
     evidence.extend(skipped)

@@ -34,6 +34,18 @@ class Report:
     date_false: int = 0
     ms_per_doc: float = 0.0
     wrong: list[tuple[str, list[str]]] = field(default_factory=list)
+    # confusion[gold][predicted] = number of documents
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def confusion_lines(self) -> list[str]:
+        """The confusion matrix, gold labels as rows, predicted labels as columns."""
+        cols = [lab[:10] for lab in LABELS]
+        out = ["confusion (rows gold, columns predicted):",
+               f"  {'':<12}" + "".join(f"{c:>11}" for c in cols)]  # fmt: skip
+        for gold in LABELS:
+            row = self.confusion.get(gold, {})
+            out.append(f"  {gold:<12}" + "".join(f"{row.get(p, 0):>11}" for p in LABELS))
+        return out
 
     def format(self, title: str = "") -> str:
         out = [title] if title else []
@@ -50,6 +62,7 @@ class Report:
             f"publication date         {self.date_acc:.3f}  (of {self.date_n} pages that print one;"
             f" {self.date_false} dates invented where none is printed)",
             f"time per document        {self.ms_per_doc:.2f} ms",
+            *self.confusion_lines(),
         ]
         if self.wrong:
             out.append("wrong:")
@@ -74,6 +87,9 @@ def score(golds: list[Gold], preds: list[Analysis], ms_per_doc: float = 0.0) -> 
         rep.per_label[lab] = (prec, rec, f1, gold_n)
         f1s.append(f1)
     rep.macro_f1 = sum(f1s) / len(f1s)
+    for g, p in zip(golds, preds, strict=True):
+        row = rep.confusion.setdefault(g.label, {})
+        row[p.label] = row.get(p.label, 0) + 1
     ok = {"label": 0, "ki": 0, "visitors": 0, "amounts": 0, "date": 0}
     for g, p in zip(golds, preds, strict=True):
         why = []
@@ -112,3 +128,12 @@ def run(golds: list[Gold]) -> tuple[Report, list[Analysis]]:
     preds = [analyze(g.doc) for g in golds]
     ms = (time.perf_counter() - start) * 1000 / max(1, len(golds))
     return score(golds, preds, ms), preds
+
+
+def ms_per_doc(golds: list[Gold], rounds: int = 1) -> float:
+    """Milliseconds per document for the analysis alone (after a warm-up run)."""
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for g in golds:
+            analyze(g.doc)
+    return (time.perf_counter() - start) * 1000 / max(1, len(golds) * rounds)

@@ -13,10 +13,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from urllib.parse import urlsplit
 
-from monitor.knowledge import load
+from monitor.knowledge import load, pattern
 
 from .terms import SINGULAR, foreign_sentence, ki_matches
 from .text import Page
@@ -31,6 +31,18 @@ _ATTACH = re.compile(
     r"(?:(?:kreisfreien\s+)?(?:Stadt|Gemeinde)\s+)?$"
 )
 _COORD = re.compile(r"^\s*(?:,|und|sowie)\s+(?:(?:der|des|dem|im)\s+)?$")
+# "die Kommunalen Integrationszentren der Städte Bochum und Herne": plural heads before a
+# coordination of places (two KIs in one release).
+_PLURAL_HEAD = re.compile(r"^\s*(?:der|in\s+den|den)\s+(?:kreisfreien\s+)?(?:Städte[n]?|Kreise[n]?)\s+$")
+# Land institutions whose seat is not a KI place: "Bezirksregierung Arnsberg", "landesweite
+# Koordinierungsstelle in Essen", "Landtag in Düsseldorf".
+_LAND_SEAT = re.compile(
+    r"(?:Bezirksregierung(?:en)?|Koordinierungsstelle\w*|LaKI|Landtag\w*|Ministerium\w*|"
+    r"Kompetenzzentrum\w*|Staatskanzlei)\s+(?:\([^)]*\)\s+)?(?:in\s+|im\s+|zu\s+)?$"
+)
+# Contact blocks and footers ("Tel. 02345 ...", "12345 Musterstadt"): a KI address there is
+# boilerplate, not what the text is about.
+_CONTACT = re.compile(r"\b(?:Tel|Telefon|Fax|E-Mail|Postfach)\b|\b\d{5}\s+[A-ZÄÖÜ]")
 
 
 @dataclass(frozen=True)
@@ -124,16 +136,75 @@ def _attached(sentence: str, allow_abbrev: bool) -> list[str]:
         if adj and not (adj == "Mülheim an der Ruhr" and "Köln" in sentence):
             found.append(adj)
         pos = term.end()
+        if core := _CORE.match(sentence, pos):
+            found.append(_cores()[core["core"]])
+            continue
         for p in places:
             if p.start < pos:
                 continue
             gap = sentence[pos : p.start]
-            if (_ATTACH if pos == term.end() else _COORD).match(gap):
+            first = pos == term.end()
+            if (_ATTACH.match(gap) or _PLURAL_HEAD.match(gap)) if first else _COORD.match(gap):
                 found.append(p.ki)
                 pos = p.end
             else:
                 break
     return found
+
+
+@cache
+def _cores() -> dict[str, str]:
+    """The bare names of Kreise that are no town: "Lippe", "Hochsauerland", "Rhein-Erft",
+    "Ennepe-Ruhr", "Siegen-Wittgenstein". They name a KI only right after a KI term ("KI
+    Lippe", "Kommunales Integrationszentrum Rhein-Erft"): alone they may be a river or region."""
+    _, table, _, _ = _forms()
+    out = {}
+    for ki in load("kis")["kis"]:
+        core = re.sub(r"^Kreis\s+|-Kreis$|kreis$|\s+Kreis$", "", ki["name"])
+        if core != ki["name"] and core not in table:
+            out[core] = ki["name"]
+    return out
+
+
+class _CoreMatcher:
+    """Matches a bare Kreis name right after a KI term (built lazily from the knowledge)."""
+
+    @cached_property
+    def rx(self) -> re.Pattern[str]:
+        names = "|".join(map(re.escape, sorted(_cores(), key=len, reverse=True)))
+        return re.compile(rf"\s+(?:(?:im|des)\s+Kreis(?:es)?\s+)?(?P<core>{names})(?![\wäöüß-])")
+
+    def match(self, text: str, pos: int) -> re.Match[str] | None:
+        return self.rx.match(text, pos)
+
+
+_CORE = _CoreMatcher()
+
+
+_RECEIVES = pattern("funding_words", "handover")
+
+
+def _recipient(money: Iterable[str]) -> str | None:
+    """The one KI place in money sentences with a receiving verb, if exactly one."""
+    found = {
+        p.ki
+        for s in money
+        if _RECEIVES.search(s) and not foreign_sentence(s)
+        for p in find_places(s)
+        if not _LAND_SEAT.search(s[max(0, p.start - 60) : p.start])
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _coordinated(page: Page, a: str, b: str) -> bool:
+    """Two KI places joined by "und" / "sowie" / a comma in one sentence ("in Bochum und
+    Herne"): one release about two KIs."""
+    for s in [page.title, *page.sentences]:
+        places = find_places(s)
+        for x, y in zip(places, places[1:], strict=False):
+            if {x.ki, y.ki} == {a, b} and _COORD.match(s[x.end : y.start]):
+                return True
+    return False
 
 
 @dataclass
@@ -142,9 +213,12 @@ class KiResult:
     evidence: list[str]
 
 
-def resolve(page: Page, url: str, allow_abbrev: bool, about_ki: Iterable[str] = ()) -> KiResult:
+def resolve(page: Page, url: str, allow_abbrev: bool, about_ki: Iterable[str] = (),
+            money: Iterable[str] = ()) -> KiResult:  # fmt: skip
     """``about_ki``: sentences that speak of the KI without naming it (the visiting sentence of
-    a visit told in two sentences); their places count as places near a KI term."""
+    a visit told in two sentences); their places count as places near a KI term. ``money``:
+    sentences with a funding amount; on a page that names no KI place, a single place that
+    receives the amount there ("Der Kreis Musterland erhält 90.000 Euro") is the KI."""
     direct: Counter[str] = Counter()
     near: Counter[str] = Counter()
     anywhere: Counter[str] = Counter()
@@ -153,18 +227,25 @@ def resolve(page: Page, url: str, allow_abbrev: bool, about_ki: Iterable[str] = 
         if foreign_sentence(s):
             continue
         has_term = s in about or bool(ki_matches(s, allow_abbrev))
-        for ki in _attached(s, allow_abbrev):
-            direct[ki] += 1
+        if not _CONTACT.search(s):
+            direct.update(_attached(s, allow_abbrev))
+        contact = bool(_CONTACT.search(s))
         for p in find_places(s):
+            if _LAND_SEAT.search(s[max(0, p.start - 60) : p.start]):
+                continue
             anywhere[p.ki] += 2 if s is page.title else 1
-            if has_term:
+            if has_term and not contact:
                 near[p.ki] += 1
     if direct:
         kis = sorted(direct, key=lambda k: (-direct[k], -anywhere[k]))
         return KiResult(kis, [f"KI named with its place: {k}" for k in kis])
     if near:
         best = max(near, key=lambda k: (near[k], anywhere[k]))
-        return KiResult([best], [f"place in a sentence about the KI: {best}"])
+        pair = [k for k in near if k != best and near[k] == near[best]]
+        both = [best, *pair[:1]] if pair and _coordinated(page, best, pair[0]) else [best]
+        return KiResult(both, [f"place in a sentence about the KI: {k}" for k in both])
+    if receiver := _recipient(money):
+        return KiResult([receiver], [f"the place that receives the money: {receiver}"])
     singular = any(SINGULAR.search(s) for s in [page.title, *page.sentences])
     if singular and anywhere:
         ranked = anywhere.most_common(2)

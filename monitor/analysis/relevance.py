@@ -15,19 +15,30 @@ Order of the rules (each one explainable from the evidence it returns):
    nothing like "mit Vertretern des KI" between them, or a paragraph telling it in two sentences
    (the visitor visits in one, the KI is the place in the next) -> visit, unless the title
    announces an anniversary, conference, move ... of the KI.
+   A visit told without the KI in the visiting sentence (analysis 2026.1): a sentence naming
+   a state/federal visitor with a visiting predicate ("kam in den Kreis", "hieß ...
+   willkommen", "Austausch" count only beside a named visitor), bound for the building that
+   hosts the KI (Kreishaus, Rathaus, Kreisverwaltung) with the KI named in the title or the
+   sentences around; or, under a title that names the KI, such a sentence among the first of
+   the body.
 5. Money in the lead and no such title -> funding. A title where the Land "stärkt", "sichert",
-   "fördert" ... a programme in scope is funding too; ... a KI, when the lead speaks of money.
+   "fördert" ... a programme in scope is funding too (the verb before or after the programme:
+   "KIM kann starten", "Integrationsarbeit wird mit KOMM-AN gestärkt"); ... a KI, when the
+   lead speaks of money. A Bescheid, Scheck or Landesmittel handed to the KI in one of the
+   first sentences is funding as well.
 6. Else a KI item -> other; a programme-only item -> irrelevant.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlsplit
 
 from monitor.knowledge import load, pattern, terms
 
+from .amounts import AMOUNT, AMOUNT_PRE
 from .kis import find_places
 from .terms import NRW, OTHER_STATE, SCOPE, foreign_sentence, ki_matches, scope_matches
 from .text import Page
@@ -45,6 +56,14 @@ TITLE_SUPPORT = pattern("funding_words", "title_support")
 BARE = pattern("needs_nrw_signal", "terms")
 NRW_SIGNAL = pattern("nrw_signals", "terms", flags=0)
 FOREIGN_SOURCE = pattern("other_states", "sources", flags=0)
+WITH_VISITOR = pattern("visit_words", "with_visitor")
+HOST_PLACE = pattern("visit_words", "host_places")
+HANDOVER = pattern("funding_words", "handover")
+DECISION = pattern("funding_words", "decision")
+ABBREV_ALONE = pattern("ki_terms", "abbrev_alone", flags=0)
+INTEGRATION_CONTEXT = pattern("ki_terms", "integration_context")
+# How far into the body a visit under a KI title, or a handed-over grant, must be told.
+_OPENING = 4
 
 
 @dataclass
@@ -55,6 +74,8 @@ class Signals:
     visit_sentences: list[str] = field(default_factory=list)
     # A visit told in two sentences of one paragraph: (visiting sentence, KI sentence).
     visit_passage: tuple[str, str] | None = None
+    # A visit bound for the KI's host administration, or told under a title naming the KI.
+    host_visit: str | None = None
     foreign: str | None = None
 
 
@@ -62,9 +83,31 @@ def _quote(s: str, n: int = 220) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+# "Ministerium für Schule und Bildung", "Ministerin für Kinder, Familie ...": the office's
+# name, not a school or family centre as the place visited.
+_OFFICE_NAME = re.compile(
+    r"(?:[Mm]inisteri\w*|[Mm]inister(?:in)?|Staatssekretär(?:in)?|Abteilungsleiter(?:in)?)"
+    r"\s+(?:für|des|der)\s+(?:[A-ZÄÖÜ][\wäöüß-]*(?:,\s*|\s+und\s+|\s+|$))+"
+)
+
+
+def other_target(sentence: str) -> re.Match[str] | None:
+    """A school, party, shelter ... as the place, office names left out."""
+    return OTHER_TARGET.search(_OFFICE_NAME.sub(" ", sentence))
+
+
+def visit_predicates(sentence: str) -> list[re.Match[str]]:
+    """Visiting words in the sentence; the weak ones ("Austausch", "kam", "willkommen") only
+    when the sentence itself names a state/federal visitor."""
+    found = list(VISIT.finditer(sentence))
+    if mentions_visitor(sentence):
+        found += WITH_VISITOR.finditer(sentence)
+    return found
+
+
 def visit_target(sentence: str, allow_abbrev: bool) -> bool:
     """A visiting word and a KI term close together, not "mit Vertretern ... des KI"."""
-    visits = list(VISIT.finditer(sentence))
+    visits = visit_predicates(sentence)
     if not visits or EVENT.search(sentence):
         return False
     for k in ki_matches(sentence, allow_abbrev):
@@ -139,7 +182,7 @@ def visit_passage(page: Page, allow_abbrev: bool) -> tuple[str, str] | None:
         if (
             not VISIT.search(s)
             or EVENT.search(s)
-            or OTHER_TARGET.search(s)
+            or other_target(s)
             or ki_matches(s, allow_abbrev)
             or not (mentions_visitor(s) or (i and mentions_visitor(seq[i - 1])))
         ):
@@ -156,9 +199,51 @@ def visit_passage(page: Page, allow_abbrev: bool) -> tuple[str, str] | None:
     return None
 
 
+def host_visit(page: Page, allow_abbrev: bool) -> str | None:
+    """A visitor's sentence with a visiting predicate, not about an event or another target,
+    that is bound for the KI's host building with the KI named around it ("Minister Max
+    Muster kam ins Kreishaus ..." + the KI in the title or the two sentences before/after),
+    or that opens the body under a title naming the KI ("Staatssekretärin Eva Probe ließ sich
+    am Montag die Arbeit vor Ort zeigen." under "Besuch im Integrationszentrum")."""
+    title_ki = bool(ki_matches(page.title, allow_abbrev)) and not foreign_sentence(page.title)
+    seq = page.sentences
+    for i, s in enumerate(seq):
+        if (
+            not mentions_visitor(s)
+            or EVENT.search(s)
+            or other_target(s)
+            or PASSAGE_BLOCK.search(s)
+            or not visit_predicates(s)
+        ):
+            continue
+        if title_ki and i < _OPENING:
+            return s
+        if HOST_PLACE.search(s) and (
+            title_ki
+            or any(
+                ki_matches(k, allow_abbrev) and not PASSAGE_BLOCK.search(k)
+                and not foreign_sentence(k)
+                for k in seq[max(0, i - 2) : i + 3]
+            )
+        ):  # fmt: skip
+            return s
+    return None
+
+
+def abbreviation_alone(texts: list[str]) -> bool:
+    """"KI" without the spelled-out term: after a neuter or masculine article or preposition
+    ("beim KI", "Mitarbeitende des KI", "das KI") on a page about integration work
+    ("Integrationsarbeit", "Zugewanderte"). "Künstliche Intelligenz" is feminine ("der KI",
+    "die KI"), so those forms never count. Test: "Besuch beim KI: Ministerin Eva Probe sprach
+    über Integrationsarbeit." counts; "Die KI schreibt Texte." does not."""
+    return any(ABBREV_ALONE.search(t) for t in texts) and any(
+        INTEGRATION_CONTEXT.search(t) for t in texts
+    )
+
+
 def signals(page: Page, url: str) -> Signals:
     texts = [page.title, *page.sentences]
-    allow = any(ki_matches(t, False) for t in texts)
+    allow = any(ki_matches(t, False) for t in texts) or abbreviation_alone(texts)
     sig = Signals(allow_abbrev=allow)
     sig.foreign = _foreign(page, url, texts)
     for t in texts:
@@ -172,6 +257,8 @@ def signals(page: Page, url: str) -> Signals:
             sig.scope_sentences.append(t)
     if not sig.visit_sentences and sig.ki_sentences:
         sig.visit_passage = visit_passage(page, allow)
+        if not sig.visit_passage:
+            sig.host_visit = host_visit(page, allow)
     return sig
 
 
@@ -182,11 +269,42 @@ def _support(title: str, allow_abbrev: bool) -> tuple[str, str] | None:
     verb = TITLE_SUPPORT.search(title)
     if not verb:
         return None
-    rest = title[verb.end() :]
-    if SCOPE.search(rest):
+    if SCOPE.search(title):  # "Land stärkt KIM" and "KIM kann starten" alike
         return verb[0], "programme"
+    rest = title[verb.end() :]
     if ki_matches(rest, allow_abbrev):
         return verb[0], "ki"
+    return None
+
+
+def money_is_news(sentence: str) -> bool:
+    """A money word told as news: with an amount or a verb that brings the money ("erhält",
+    "bewilligt", "stellt ... bereit"). "Das vom Land geförderte Elterncafé öffnet wieder" or
+    "Mit Förderung des Landes bietet das KI Kurse an" mention money in passing: a programme
+    report, not funding news. "Das Land stellt dem KI 80.000 Euro bereit", "die Finanzierung
+    ist bis 2030 gesichert" and a sentence naming a funding programme in scope (KOMM-AN, KIM)
+    are news."""
+    if not FUNDING_STRONG.search(sentence):
+        return False
+    if scope_matches(sentence):  # a funding programme in scope is money news by itself
+        return True
+    return bool(
+        AMOUNT.search(sentence) or AMOUNT_PRE.search(sentence) or HANDOVER.search(sentence)
+        or DECISION.search(sentence)
+    )  # fmt: skip
+
+
+def handover(page: Page, allow_abbrev: bool) -> str | None:
+    """One of the first body sentences hands money (a Bescheid, Scheck, Landesmittel ...) to a
+    KI: "Ministerin Anna Muster überreichte dem Integrationszentrum den Förderbescheid."
+    """
+    for s in page.sentences[:_OPENING]:
+        if (
+            FUNDING_STRONG.search(s)
+            and HANDOVER.search(s)
+            and (ki_matches(s, allow_abbrev) or scope_matches(s))
+        ):
+            return s
     return None
 
 
@@ -236,18 +354,21 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
     visit = sig.visit_sentences[0] if sig.visit_sentences else None
     if visit is None and sig.visit_passage:
         visit = " … ".join(sig.visit_passage)
+    visit = visit or sig.host_visit
     if has_visitor and visit:
         title_visits = bool(VISIT.search(page.title))
         if not title_other or title_visits:
             return Decision("visit", [*ev, f"visit of the KI: {_quote(visit, 320)}"])
         ev.append(f"visit words, but the title is about '{title_other[0]}'")
-    lead_money = next((s for s in page.lead if FUNDING_STRONG.search(s)), None)
+    lead_money = next((s for s in page.lead if money_is_news(s)), None)
     if lead_money and (not title_other or support):
         word = FUNDING_STRONG.search(lead_money)[0]
         why = f" after '{support[0]}' a KI in the title" if support and title_other else ""
         return Decision(
             "funding", [*ev, f"lead is about money ('{word}'){why}: {_quote(lead_money)}"]
         )
+    if handed := handover(page, sig.allow_abbrev):
+        return Decision("funding", [*ev, f"money handed to the KI: {_quote(handed)}"])
     if sig.ki_sentences:
         if title_other:
             ev.append(f"title topic '{title_other[0]}': {page.title}")

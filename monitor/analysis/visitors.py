@@ -23,7 +23,13 @@ _FOLD = str.maketrans("ğĞşŞıİçÇéÉèáàóòúñ", "gGsSiIcCeEeaaoouñ"
 _FOLDABLE = re.compile("[ğĞşŞıİçÇéÉèáàóòúñ]")
 _NAME = r"(?:Dr\.\s+)?[A-ZÄÖÜ][a-zäöüßğşıçé]+(?:-[A-ZÄÖÜ][a-zäöüßğşıçé]+)?"
 _NOT_NAME = {"Station", "Besuch", "Integration", "Schule", "Bildung", "Kinder", "Familie", "NRW",
-             "Das", "Die", "Der", "Den", "Dem", "Im", "In", "Und", "Mit", "Bei", "Am", "Auf"}  # fmt: skip
+             "Das", "Die", "Der", "Den", "Dem", "Im", "In", "Und", "Mit", "Bei", "Am", "Auf",
+             "Flüchtlinge", "Migration", "Jugend", "Gleichstellung", "Flucht", "Arbeit", "Soziales",
+             "Gesundheit", "Weiterbildung", "Frauen", "Generationen", "Kommunales", "Heimat",
+             "Bau", "Landes", "Nordrhein-Westfalen", "Land", "Bundes", "Bundesregierung",
+             "Landesregierung", "Ministerium", "Staatskanzlei", "Frau", "Herr", "Sie", "Er",
+             "Heute", "Gestern", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag",
+             "Samstag", "Sonntag", "Zu", "Vor", "Nach", "Beim", "Zum", "Zur", "Als", "Auch"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,25 @@ def _role_needles() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, words)))
 
 
+# After a role word: the name, possibly after the office's complement ("Staatssekretär für
+# Integration Thorsten Klute", "Staatsministerin für Migration, Flüchtlinge und Integration,
+# Aydan Özoğuz", "Ministerin im Schulministerium Anna Muster").
+_AFTER_ROLE = re.compile(
+    rf"\s+(?P<name>(?:{_NAME})(?:\s+{_NAME}){{0,2}})(?![\wäöüß-])"
+    r"|\s+(?:für|im|des|der|beim)(?:\s+(?:und|[A-ZÄÖÜ][\wäöüß-]*),?){1,8}?"
+    rf"\s+(?P<full>(?:{_NAME})(?:\s+{_NAME}){{1,2}})(?![\wäöüß-])"
+)
+_NOUN_ENDINGS = re.compile(
+    r"(?:ung|ungen|heit|keit|schaft|tion|ium|iums|ität|ik|ismus|ort|land|amt|zentrum|zentrums|"
+    r"zentren|ischen|ische|ischer|alen|ale|aler)$"
+)
+
+
+def _looks_like_noun(token: str) -> bool:
+    """A capitalised German common noun rather than a name (office complements, places)."""
+    return token in _NOT_NAME or bool(_NOUN_ENDINGS.search(token))
+
+
 def _text_roles(text: str) -> list[tuple[str, str, int]]:
     """(name, role, position) for "<role> Name" and "Name, <role>" in the text."""
     rx = _role_rx()
@@ -108,12 +133,14 @@ def _text_roles(text: str) -> list[tuple[str, str, int]]:
         role = _visitor_role(m["role"])
         if not role:
             continue
-        after = re.match(rf"\s+((?:{_NAME})(?:\s+{_NAME}){{0,2}})", text[m.end() :])
+        after = _AFTER_ROLE.match(text, m.end())
         if after:
-            toks = [t for t in after[1].split() if t != "Dr."]
+            toks = [t for t in (after["name"] or after["full"]).split() if t != "Dr."]
             while toks and toks[-1] in _NOT_NAME:
                 toks.pop()
-            if toks and toks[0] not in _NOT_NAME:
+            while len(toks) > 1 and _looks_like_noun(toks[0]):
+                toks.pop(0)  # "für Schule und Bildung Yvonne Gebauer": the office's last word
+            if toks and not any(map(_looks_like_noun, toks)):
                 out.append((" ".join(toks), role, m.start()))
                 continue
         # Two names and a comma fit in far less than 200 characters: no need to scan the page.
@@ -199,8 +226,13 @@ def find(
         context = any(flag and name in c for c, flag in chunks)
         found[sur] = Visitor(name, role, full.count(sur), context)
     people = sorted(found.values(), key=lambda v: -v.mentions)
-    in_context = [v for v in people if v.in_visit_context]
-    return in_context or people[:1]
+    in_context = [v for v in people if v.in_visit_context] or people[:1]
+    politicians = [v for v in in_context if not _OFFICIAL_ROLE.search(v.role)]
+    # A department head beside a minister or state secretary accompanies; alone she visits.
+    return politicians or in_context
+
+
+_OFFICIAL_ROLE = re.compile(r"(?i)abteilungsleiter|ministerial")
 
 
 @lru_cache(maxsize=1024)

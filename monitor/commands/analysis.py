@@ -48,35 +48,37 @@ def analyze_cmd(file: TextIO, output: TextIO) -> None:
 
 @click.command("eval")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--wrong/--no-wrong", default=True, help="List the documents it got wrong.")
+@click.option("--wrong/--no-wrong", default=True,
+              help="List the development documents it got wrong (never the blind ones).")  # fmt: skip
 def eval_cmd(directory: Path, wrong: bool) -> None:
     """Score the analysis on a labelled corpus: DIRECTORY of labelled JSON documents, the
-    corpus root with seeds_labelled.json, or the seeds directory. Prints per-label
-    precision/recall/F1, macro-F1, KI, visitor, amount and date accuracy, and the held-out
-    part (every 5th labelled document, kept out of rule-writing until analysis 2025.3)
-    separately."""
+    corpus root with seeds_labelled.json, or the seeds directory. Prints the blind part first
+    (hosts never used for rule-writing, chosen by a salted hash before the rules were written;
+    aggregate figures only), then the development part (d001-d050, the other new documents
+    and the seeds): per-label precision/recall/F1, confusion matrix, macro-F1, KI, visitor,
+    amount and date accuracy."""
     from monitor.analysis import corpus, evaluate
 
     golds = corpus.load(directory)
     if not golds:
         raise click.ClickException(f"no labelled documents found in {directory}")
-    report, preds = evaluate.run(golds)
-    if not wrong:
-        report.wrong = []
-    click.echo(report.format(f"== all {len(golds)} documents in {directory}"))
-    held = [i for i, g in enumerate(golds) if g.held_out]
-    if held and len(held) < len(golds):
-        for name, idx in (
-            ("held-out", held),
-            ("rule-writing", [i for i in range(len(golds)) if i not in held]),
-        ):
-            part = evaluate.score(
-                [golds[i] for i in idx], [preds[i] for i in idx], report.ms_per_doc
-            )
-            part.wrong = []  # already listed above
-            note = f" ({corpus.HOLDOUT_NOTE})" if name == "held-out" else ""
+    _, preds = evaluate.run(golds)
+    ms = evaluate.ms_per_doc(golds)
+    parts = [
+        ("blind", corpus.blind_part(golds), f" ({corpus.BLIND_NOTE})"),
+        ("development", corpus.development_part(golds), " (rules were written from these)"),
+    ]
+    first = True
+    for name, idx, note in parts:
+        if not idx:
+            continue
+        part = evaluate.score([golds[i] for i in idx], [preds[i] for i in idx], ms)
+        if name == "blind" or not wrong:
+            part.wrong = []  # blind errors stay unseen: no per-document output
+        if not first:
             click.echo("")
-            click.echo(part.format(f"== {name} part: {len(idx)} documents{note}"))
+        first = False
+        click.echo(part.format(f"== {name} part: {len(idx)} documents in {directory}{note}"))
 
 
 @click.command("reanalyze")
