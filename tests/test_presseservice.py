@@ -12,7 +12,8 @@ from parsel import Selector
 
 from monitor.demoweb import start_demo_web
 from monitor.demoweb.testsites import build_test_site
-from scrapers import discovery
+from scrapers.discovery.listings import release_links
+from scrapers.discovery.pagination import next_page
 from scrapers.spiders.families import FAMILY_HINTS
 
 HINTS = FAMILY_HINTS["presseservice"]
@@ -36,14 +37,14 @@ def test_the_list_is_paged_by_row_offsets_of_one_office() -> None:
 def test_family_hints_take_every_row_with_its_date_and_the_next_page() -> None:
     site = build_test_site("presseservice")
     site.base_url = "http://127.0.0.1:1"
+    allowed = ("127.0.0.1:1",)
     first = _listing(site, 1)
-    found = discovery.release_links(first, site.start_url, HINTS)
+    found = release_links(first, site.start_url, allowed, HINTS)
     assert [(c.url, c.title, c.date) for c in found] == [
         (site.article_url(e), e.title, e.published) for e in site.entries[:4]]
-    assert discovery.next_page(first, site.start_url, 1, HINTS["next"]) == site.base_url + site.family.listing_path(2)
+    assert next_page(first, site.start_url, allowed, 1, HINTS["next"]) == site.base_url + site.family.listing_path(2)
     last = _listing(site, 3)
-    assert discovery.next_page(last, site.base_url + site.family.listing_path(3), 3, HINTS["next"],
-                               seen={site.base_url + site.family.listing_path(n) for n in (1, 2)}) is None
+    assert next_page(last, site.base_url + site.family.listing_path(3), allowed, 3, HINTS["next"]) is None
 
 
 @pytest.mark.parametrize("cms", [None, "presseservice"])
@@ -60,4 +61,5 @@ def test_crawl_from_the_office_list_finds_every_release_with_its_date(tmp_path: 
     assert {url: f.published for url, f in found.items()} == {site.article_url(e): e.published for e in site.entries}
     assert {url: f.listing_date for url, f in found.items()} == {site.article_url(e): e.published for e in site.entries}
     run = latest_run(tmp_path / "c.db", "kreis-steinfurt")
-    assert (run.discovery, run.status, run.complete) == ("listing", "ok", True)
+    assert (run.discovery, run.status, run.complete) == ("backfill", "ok", True)
+    assert run.channels["found"]["listing"] == len(site.entries), run.channels

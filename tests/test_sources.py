@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from monitor.cli import main
 from monitor.demoweb import start_demo_web
+from monitor.demoweb.families import FAMILIES
+from monitor.demoweb.site import Site
 from monitor.demoweb.testsites import build_test_site, sources_toml
 from scrapers.sources import SourceError, load_sources, parse_registry
 
@@ -86,12 +88,14 @@ def test_check_reports_what_discovery_found_per_source(tmp_path: Path) -> None:
         registry = tmp_path / "sources.toml"
         broken = '[[source]]\nid = "gone"\nki = "NRW"\nurl = "http://127.0.0.1:9/presse"\n'
         registry.write_text(sources_toml(sites) + "\n" + broken, "utf-8")
-        result = CliRunner().invoke(main, ["sources", "check", "--json", "--max-pages", "5", "--sources", str(registry),
-                                           *CHECK_FAST])
+        result = CliRunner().invoke(main, ["sources", "check", "--json", "--sources", str(registry), *CHECK_FAST])
     assert result.exit_code == 0, result.output
     report = {r["id"]: r for r in json.loads(result.stdout)}
-    for site, mode in zip(sites, ("feed", "sitemap", "listing"), strict=True):
-        assert (report[site.id]["discovery"], report[site.id]["candidates"]) == (mode, len(site.entries))
+    for site, channel in zip(sites, ("feed", "sitemap", "listing"), strict=True):
+        assert channel in report[site.id]["discovery"].split("+"), report[site.id]
+        assert report[site.id]["candidates"] == len(site.entries)
+        assert report[site.id]["urls"][0]["channels"]["found"][channel] > 0
+    for site in (sites[0], sites[2]):  # a sitemap's lastmod is no publication date
         assert report[site.id]["newest"] == max(e.published for e in site.entries).isoformat()
     assert report["gone"]["candidates"] == 0 and report["gone"]["error"].startswith("unreachable")
     # Discovery only: no release page was fetched.
@@ -102,12 +106,12 @@ def test_check_reports_what_discovery_found_per_source(tmp_path: Path) -> None:
 CASES = """# my registry
 # (hand-made comments survive --write)
 
-# A good list, its KI page (no releases) and a page that is gone.
+# A good list, a site without any releases and a page that is gone.
 [[source]]
 id = "good"
 ki = "Kreis Steinfurt"
 url = "{good}"
-urls = ["{base}/integration/kommunales-integrationszentrum", "{base}/gibt-es-nicht"]
+urls = ["{empty}/", "{base}/gibt-es-nicht"]
 basis = "seen"  # seen on an archived copy
 
 # Moved for good on the same site.
@@ -126,20 +130,25 @@ basis = "inferred"
 """
 
 
+def _cases(site, other, empty) -> str:
+    return CASES.format(good=site.start_url, base=site.base_url, other=other.base_url, empty=empty.base_url)
+
+
 def _check_cases(tmp_path: Path, *args: str):
     site, other = build_test_site("presseservice"), build_test_site("gsb-feed")
-    with start_demo_web([site, other]):
+    empty = Site(id="empty", name="Gemeinde ohne Presse", family=FAMILIES["generic"], entries=[], listing=False)
+    with start_demo_web([site, other, empty]):
         site.redirects["/alt/meldungen.aspx"] = site.start_path
         other.redirects["/presse-umgezogen"] = site.start_url
         registry = tmp_path / "sources.toml"
-        registry.write_text(CASES.format(good=site.start_url, base=site.base_url, other=other.base_url), "utf-8")
+        registry.write_text(_cases(site, other, empty), "utf-8")
         result = CliRunner().invoke(main, ["sources", "check", "--sources", str(registry), *CHECK_FAST, *args])
     assert result.exit_code == 0, result.output
-    return site, other, registry, result
+    return site, other, empty, registry, result
 
 
 def test_check_flags_each_start_url_that_is_gone_moved_off_site_or_empty(tmp_path: Path) -> None:
-    site, other, _, result = _check_cases(tmp_path, "--json")
+    site, other, _, _, result = _check_cases(tmp_path, "--json")
     report = {r["id"]: r for r in json.loads(result.stdout)}
     good = report["good"]["urls"]
     assert [(u["status"], u["releases"], u["problem"]) for u in good] == [
@@ -159,7 +168,7 @@ def test_check_flags_each_start_url_that_is_gone_moved_off_site_or_empty(tmp_pat
 
 
 def test_check_prints_every_start_url_of_a_source_with_its_problem(tmp_path: Path) -> None:
-    site, _, _, result = _check_cases(tmp_path)
+    site, _, _, _, result = _check_cases(tmp_path)
     lines = result.stdout.splitlines()
     assert "good  (Kreis Steinfurt; basis seen): 1 of 3 start URL(s) yield releases" in lines
     assert [ln for ln in lines if ln.endswith("/gibt-es-nicht  !! answers HTTP 404")]
@@ -170,15 +179,14 @@ def test_check_prints_every_start_url_of_a_source_with_its_problem(tmp_path: Pat
 
 
 def test_check_write_records_what_it_verified_and_keeps_the_comments(tmp_path: Path) -> None:
-    site, other, registry, result = _check_cases(tmp_path, "--write")
+    site, other, empty, registry, result = _check_cases(tmp_path, "--write")
     text = registry.read_text("utf-8")
-    before = CASES.format(good=site.start_url, base=site.base_url, other=other.base_url)
+    before = _cases(site, other, empty)
     comments = [ln for ln in before.splitlines() if ln.startswith("#")]
     assert [ln for ln in text.splitlines() if ln.startswith("#")] == comments
     assert 'basis = "verified"  # seen on an archived copy' in text
     found = {s.id: s for s in load_sources(registry)}
-    assert (found["good"].basis, found["good"].urls) == ("verified", (f"{site.base_url}/integration/kommunales-integrationszentrum",
-                                                                     f"{site.base_url}/gibt-es-nicht"))
+    assert (found["good"].basis, found["good"].urls) == ("verified", (f"{empty.base_url}/", f"{site.base_url}/gibt-es-nicht"))
     assert (found["moved"].basis, found["moved"].url) == ("verified", site.start_url)
     assert (found["elsewhere"].basis, found["elsewhere"].url) == ("inferred", f"{other.base_url}/presse-umgezogen")
     assert "3 change(s) written" in result.stderr

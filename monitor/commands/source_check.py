@@ -41,7 +41,8 @@ class UrlCheck:
     permanent: bool = False  # every redirect on the way was 301/308
     off_site: bool = False  # the redirects left the source's hosts
     error: str | None = None  # no answer at all (DNS, refused, timeout)
-    discovery: str | None = None
+    discovery: str | None = None  # the channels that listed releases ("feed+listing")
+    channels: dict = field(default_factory=dict)  # the spider's per-channel figures
     releases: int = 0
     newest: str | None = None
     crawl_error: str | None = None
@@ -193,7 +194,7 @@ def check_sources(sources: list[Source], max_pages: int, settings: tuple[str, ..
         for i, url in enumerate(check.urls):
             if (r := found.get(_channel_id(check.source, i))) is not None:
                 url.discovery, url.releases, url.newest = r["discovery"], r["candidates"], r["newest"]
-                url.sample = r.get("sample", [])
+                url.sample, url.channels = r.get("sample", []), r.get("channels") or {}
                 url.crawl_error = None if r["candidates"] else (r["error"] or "; ".join(r["errors"][:2]) or None)
     return checks
 

@@ -99,8 +99,8 @@ def add_cmd(url: str, ki: str, source_id: str | None, name: str | None, discover
 
 @sources.command("check")
 @click.argument("ids", nargs=-1)
-@click.option("--max-pages", type=int, default=10, show_default=True,
-              help="Pages each start URL's discovery may fetch.")
+@click.option("--max-pages", type=int, default=50, show_default=True,
+              help="Page budget of each start URL's discovery (every request counts).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--write", is_flag=True,
               help='Record what was verified in the registry (basis = "verified", permanent redirects).')
