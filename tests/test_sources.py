@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import main
+from monitor.commands.source_check import SourceCheck, UrlCheck, write_verified
 from monitor.demoweb import start_demo_web
 from monitor.demoweb.families import FAMILIES
 from monitor.demoweb.site import Site
@@ -190,3 +191,18 @@ def test_check_write_records_what_it_verified_and_keeps_the_comments(tmp_path: P
     assert (found["moved"].basis, found["moved"].url) == ("verified", site.start_url)
     assert (found["elsewhere"].basis, found["elsewhere"].url) == ("inferred", f"{other.base_url}/presse-umgezogen")
     assert "3 change(s) written" in result.stderr
+
+
+def test_write_twice_changes_nothing_the_second_time_and_never_removes_a_url(tmp_path: Path) -> None:
+    registry = tmp_path / "sources.toml"
+    text = ("# kept\n" + GOOD.replace("/\"\n", "/\"\nurls = [\"https://www.kreis-borken.de/alt\"]  # old list\n"))
+    registry.write_text(text, "utf-8")
+    (source,) = load_sources(registry)
+    verified = UrlCheck(source.url, status=200, final_url=source.url, releases=4)
+    gone = UrlCheck("https://www.kreis-borken.de/alt", status=404, final_url="https://www.kreis-borken.de/alt")
+    checks = [SourceCheck(source, [verified, gone])]
+    assert write_verified(registry, checks) == ['kreis-borken: basis = "verified"']
+    once = registry.read_text("utf-8")
+    assert write_verified(registry, checks) == []
+    assert registry.read_text("utf-8") == once
+    assert once.startswith("# kept\n") and 'urls = ["https://www.kreis-borken.de/alt"]  # old list' in once
