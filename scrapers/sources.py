@@ -20,7 +20,8 @@ from scrapers.kis import STATEWIDE, ki_by_name
 
 SOURCES_ENV = "KI_MONITOR_SOURCES"
 DISCOVERY_MODES = ("auto", "feed", "sitemap", "listing")
-CMS_FAMILIES = ("typo3", "drupal", "gsb", "wordpress", "numeric")
+# presseservice: presse-service.de, the press platform many Kreise publish on (meldungen.aspx?ps_id=N).
+CMS_FAMILIES = ("typo3", "drupal", "gsb", "wordpress", "numeric", "presseservice")
 HINT_KEYS = ("items", "link", "title", "date", "next", "body")
 # Where a start URL comes from: seen on a real copy of the page, inferred from release URLs on
 # the host, or nothing known (the host root; discovery must find the press pages itself).

@@ -16,7 +16,7 @@ from monitor.demoweb.testsites import TEST_SITES, TestSite, discovery_sites, sou
 EXPECTED_CHANNEL = {
     "typo3-news": "listing", "typo3-sitemap": "sitemap", "drupal-views": "listing", "gsb-feed": "feed",
     "numeric-cms": "hop", "wordpress-sitemap": "sitemap", "wordpress-feed": "feed",
-    "wordpress-listing": "listing",
+    "wordpress-listing": "listing", "presseservice": "listing",
 }
 FEED_ONLY = {"gsb-feed"}  # a feed holds the newest items: it never makes a walk complete
 

@@ -1,16 +1,14 @@
 """``ki-monitor sources``: list, add and check the sites in the source registry.
 
 ``add`` edits the TOML with tomlkit so comments and layout survive; the result is validated
-before it is written. ``check`` runs a real discovery crawl in a subprocess against a
-throwaway database and prints what each source's discovery found.
+before it is written. ``check`` fetches every start URL and runs a real discovery crawl in a
+subprocess against a throwaway database (see ``source_check``); ``check --write`` records
+what it verified.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -101,39 +99,54 @@ def add_cmd(url: str, ki: str, source_id: str | None, name: str | None, discover
 
 @sources.command("check")
 @click.argument("ids", nargs=-1)
-@click.option("--max-pages", type=int, default=2, show_default=True, help="Listing pages per source.")
+@click.option("--max-pages", type=int, default=50, show_default=True,
+              help="Page budget of each start URL's discovery (every request counts).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--write", is_flag=True,
+              help='Record what was verified in the registry (basis = "verified", permanent redirects).')
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting for the crawl.")
 @sources_option
-def check_cmd(ids: tuple[str, ...], max_pages: int, as_json: bool, settings: tuple[str, ...],
+def check_cmd(ids: tuple[str, ...], max_pages: int, as_json: bool, write: bool, settings: tuple[str, ...],
               sources: str | None) -> None:
-    """Fetch each source (live) and report what discovery finds: mode, releases, newest date."""
+    """Fetch every start URL of each source (live): how it answers, what discovery finds there.
+
+    Flags start URLs that answer 404, redirect off-site or yield no releases.
+    """
+    from monitor.commands.source_check import check_sources, write_verified
     from scrapers.sources import load_sources
 
-    known = {s.id for s in load_sources(sources)}
+    registry = load_sources(sources)
+    known = {s.id for s in registry}
     if unknown := [i for i in ids if i not in known]:
         raise Failure(f"unknown source id(s): {', '.join(unknown)} (see `ki-monitor sources list`)")
-    with tempfile.TemporaryDirectory(prefix="ki-monitor-check-") as tmp:
-        report = Path(tmp) / "report.json"
-        cmd = [sys.executable, "-m", "scrapers.crawl", "--db", str(Path(tmp) / "check.db"),
-               "--sources", str(_registry(sources)), "--discover-only", "--report", str(report),
-               "--max-pages", str(max_pages), "--log-file", str(Path(tmp) / "crawl.log"), *ids]
-        for setting in settings:
-            cmd += ["--set", setting]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0 or not report.exists():
-            tail = (proc.stderr or (Path(tmp) / "crawl.log").read_text("utf-8", "replace"))[-1500:]
-            raise Failure(f"the check crawl failed (exit {proc.returncode}):\n{tail}")
-        results = json.loads(report.read_text("utf-8"))
+    chosen = [s for s in registry if (s.id in ids if ids else s.enabled)]
+    checks = check_sources(chosen, max_pages, settings)
     if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=1))
-        return
-    width = max((len(r["id"]) for r in results), default=2)
-    click.echo(f"{'source':<{width}}  {'found by':<8} {'releases':>8}  {'newest':<10}  problem")
-    for r in sorted(results, key=lambda r: r["id"]):
-        problem = r["error"] or "; ".join(r["errors"][:2]) or ("" if r["candidates"] else "nothing found")
-        click.echo(f"{r['id']:<{width}}  {r['discovery'] or '-':<8} {r['candidates']:>8}  "
-                   f"{r['newest'] or '-':<10}  {problem}")
-    bad = [r["id"] for r in results if not r["candidates"]]
-    if bad:
-        click.echo(f"\n{len(bad)} source(s) need a better URL or hints: {', '.join(bad)}", err=True)
+        click.echo(json.dumps([c.to_json() for c in checks], ensure_ascii=False, indent=1))
+    else:
+        _print_checks(checks)
+    flagged = [f"{c.source.id} {u.url}" for c in checks for u in c.urls if u.problem]
+    if flagged:
+        click.echo(f"\n{len(flagged)} start URL(s) need a better address or hints:", err=True)
+        for line in flagged:
+            click.echo(f"  {line}", err=True)
+    if write:
+        path = _registry(sources)
+        changes = write_verified(path, checks)
+        for line in changes:
+            click.echo(f"  {line}", err=True)
+        click.echo(f"{len(changes)} change(s) written to {path}", err=True)
+
+
+def _print_checks(checks) -> None:
+    """Per source a line, then per start URL: answer, discovery, releases, newest, problem."""
+    click.echo("per start URL: HTTP status, found by, releases, newest release, URL (→ where it redirects)")
+    for check in checks:
+        s = check.source
+        ok = sum(1 for u in check.urls if u.problem is None)
+        click.echo(f"{s.id}  ({s.ki}; basis {s.basis or '-'}): {ok} of {len(check.urls)} start URL(s) yield releases")
+        for u in check.urls:
+            answer = "-" if u.status is None else str(u.status)
+            moved = f" → {u.final_url}" if u.redirected else ""
+            found = f"{u.discovery or '-':<8} {u.releases:>5}  {u.newest or '-':<10}"
+            click.echo(f"  {answer:>3}  {found}  {u.url}{moved}" + (f"  !! {u.problem}" if u.problem else ""))

@@ -30,6 +30,7 @@ class Family:
 
     name = "generic"
     feed_path = "/feed.rss"
+    nav_items = NAV_ITEMS  # the site's main navigation: (label, href)
 
     def listing_path(self, n: int) -> str:
         return "/presse/" if n == 1 else f"/presse/?page={n}"
@@ -45,7 +46,7 @@ class Family:
         return ""
 
     def layout(self, site: Site, title: str, main: str, head: str = "") -> str:
-        nav = "".join(f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in NAV_ITEMS)
+        nav = "".join(f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in self.nav_items)
         charset = site.declared_charset or ""
         meta = f'<meta charset="{charset}">' if charset else ""
         return f"""<!DOCTYPE html>

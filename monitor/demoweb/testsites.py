@@ -13,6 +13,7 @@ found is compared with ``expected_urls`` (what the site holds). Site ids are sou
 | wordpress-sitemap | WordPress        | /     | wp-sitemap.xml from robots.txt     | pages/category/user sitemaps |
 | wordpress-feed    | WordPress        | /     | /feed/ (not linked)                | home teasers only |
 | wordpress-listing | WordPress        | list  | /page/2/ "Nächste Seite »"         | category links in items |
+| presseservice     | presse-service.de| list  | ?Startrow=N offsets, "weiter »"    | relative links, table rows |
 
 Every page carries navigation full of KI words; the KI pages it links exist (so taking one
 for a release would show), and robots.txt disallows ``/intern/``.
@@ -27,10 +28,12 @@ from importlib import resources
 from monitor.demoweb.cms import CMS_FAMILIES
 from monitor.demoweb.documents import documents
 from monitor.demoweb.families import FAMILIES, NAV_ITEMS
+from monitor.demoweb.presseservice import PresseService
 from monitor.demoweb.site import Entry, Page, Site
 from scrapers.sources import slugify
 
-ALL_FAMILIES = {**FAMILIES, **CMS_FAMILIES}
+# The platform's page size is the test site's per_page (4), so its list runs to three pages.
+ALL_FAMILIES = {**FAMILIES, **CMS_FAMILIES, "presseservice": PresseService(page_size=4)}
 
 KI_PAGE = ("Das Kommunale Integrationszentrum (KI) unterstützt Kitas, Schulen und Vereine. "
            "Mit KOMM-AN NRW fördert das Land das ehrenamtliche Engagement; das Kommunale "
@@ -60,7 +63,8 @@ class TestSite(Site):
         if extra:
             out.update(extra(self))
         for old, new in self.redirects.items():
-            out[new] = out.pop(old)
+            if old in out:  # a moved page; a redirect of a path that never was one stays as it is
+                out[new] = out.pop(old)
         return out
 
     def robots(self) -> str:
@@ -94,6 +98,8 @@ TEST_SITES: dict[str, dict] = {
                            docs=["seed004", "d008", "d011", "d014", "d019"]),
     "wordpress-listing": dict(family="wordpress", per_page=4,
                               docs=["d024", "d032", "d033", "d035", "d044", "d002", "d036", "d040", "d013"]),
+    "presseservice": dict(family="presseservice", per_page=4,
+                          docs=["d002", "d005", "d009", "d013", "d017", "d021", "d025", "d030", "d038", "d046"]),
 }
 
 

@@ -22,6 +22,13 @@ FAMILY_HINTS: dict[str, dict[str, str]] = {
                   "next": "a.next.page-numbers, .nav-previous a"},
     "gsb": {"next": "a[rel~=next], .pagination a.forward, .navIndex a.forward"},
     "numeric": {},
+    # presse-service.de: one table row per release (date, title linking data.aspx/static/<id>.html
+    # or the older meldung.aspx?ID=<id>), paged by ``Startrow=`` offsets with "weiter »".
+    "presseservice": {
+        "items": "tr:has(a[href*='/static/']), tr:has(a[href*='meldung.aspx'])",
+        "link": "a[href*='/static/'], a[href*='meldung.aspx']",
+        "next": "a[href*='Startrow']:contains('weiter'), a[href*='Startrow']:contains('»')",
+    },
 }
 
 
