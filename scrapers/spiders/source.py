@@ -27,6 +27,8 @@ from urllib.parse import urljoin
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -104,6 +106,7 @@ class SourceSpider(scrapy.Spider):
         self.started_hosts: set[str] = set()
         self.shapes: Counter[str] = Counter()  # URL shapes of releases the channels listed
         self.session_ids = False  # a page of this run embedded session ids in its links
+        self.pending_related: dict[str, Candidate] = {}  # followed once the lists are walked
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -113,6 +116,7 @@ class SourceSpider(scrapy.Spider):
         kwargs.setdefault("discover_only", settings.getbool("KI_MONITOR_DISCOVER_ONLY"))
         kwargs.setdefault("walk", settings.get("KI_MONITOR_WALK") or None)
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.release_related, signal=signals.spider_idle)
         spider.history = load_history(settings.get("KI_MONITOR_DB"), cls.source.id)
         spider.walk = spider.choose_walk(_now(settings.get("KI_MONITOR_NOW")))
         return spider
@@ -370,10 +374,8 @@ class SourceSpider(scrapy.Spider):
             self.candidates[url] = Candidate(url, cand.title, cand.date, cand.lastmod)
             if self.discover_only or not (self.deep or self._edited(url, cand, channel)):
                 continue
-            # Related links last: by then the lists have named most of them with title and date.
-            priority = -1 if channel == "related" else 1
             if req := self.request(url, self.parse_candidate, "release", errback=self.release_failed,
-                                   priority=priority, cand=self.candidates[url]):
+                                   priority=1, cand=self.candidates[url]):
                 yield req
 
     def _edited(self, url: str, cand: Candidate, channel: str) -> bool:
@@ -410,11 +412,23 @@ class SourceSpider(scrapy.Spider):
             self.bodies[digest] = canonical
             response.meta["canonical"] = canonical
             if self.deep:
-                yield from self.follow_candidates(self.related(sel, response.url), "related")
+                for found in self.related(sel, response.url):
+                    self.pending_related.setdefault(found.url, found)
                 for url in tags.tag_links(sel, response.url, self.allowed):
                     if req := self.request(url, self.parse_listing, "tag", channel="tag", hops=2):
                         yield req
         yield from self.parse_release(response, cand)
+
+    def release_related(self) -> None:
+        """When the channels are walked: the related links no list named (a list names a
+        release with its headline and date, so related links wait until the lists are done)."""
+        pending = [c for url, c in self.pending_related.items() if url not in self.candidates]
+        self.pending_related.clear()
+        requests = list(self.follow_candidates(pending, "related"))
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def related(self, sel: Selector, base: str) -> list[Candidate]:
         """Links on a release page shaped like the releases the channels listed ("Weitere
