@@ -92,7 +92,9 @@ def test_a_crash_inside_the_differ_transaction_leaves_all_fetches_for_the_rerun(
 
     def apply_then_crash(self, fetch):
         calls.append(fetch.id)
-        if len(calls) == 10:
+        # The first release of the first batch: that batch already marked its listing and feed
+        # fetches as diffed, and a later release would race with batches committed beside the crawl.
+        if len(calls) == 1:
             raise RuntimeError("power cut")
         return real_apply(self, fetch)
 

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import click
 
-from monitor.commands.common import Failure, sources_option
+from monitor.commands.common import Failure, describe_channels, sources_option
 
 
 def _registry(path: str | None) -> Path:
@@ -150,3 +150,5 @@ def _print_checks(checks) -> None:
             moved = f" → {u.final_url}" if u.redirected else ""
             found = f"{u.discovery or '-':<8} {u.releases:>5}  {u.newest or '-':<10}"
             click.echo(f"  {answer:>3}  {found}  {u.url}{moved}" + (f"  !! {u.problem}" if u.problem else ""))
+            if u.channels:
+                click.echo(f"       {describe_channels(u.channels)}")
