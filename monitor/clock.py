@@ -1,4 +1,4 @@
-"""One place that tells the time, so tests can freeze it (freezegun) or inject a clock."""
+"""One place that tells the time, so tests can inject a clock instead of waiting for it."""
 
 from __future__ import annotations
 
