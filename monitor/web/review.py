@@ -26,6 +26,7 @@ from monitor.clock import BERLIN, aware
 from monitor.corrections import LABELS, CorrectionError, correct, corrected_releases, export_zip
 from monitor.feeds import feed_specs
 from monitor.web import queries, safety
+from monitor.web.atlas import overview_pictures
 from monitor.web.refresh import FeedRefresher
 from monitor.web.textview import diff_rows, highlight, visible_text
 from scrapers.encoding import decode_html
@@ -89,7 +90,7 @@ def _headers(response: Response) -> Response:
 def _setup(state) -> None:
     app: Flask = state.app
     app.jinja_env.filters.update(rv_date=_de_date, rv_euro=_euro, rv_href=_web_href,
-                                 rv_label=lambda v: LABEL_NAMES.get(v, v or "–"))
+                                 rv_label=lambda v: LABEL_NAMES.get(v, v or "–"), rv_slug=slugify)
     app.jinja_env.globals.update(rv_labels=LABEL_NAMES, rv_main_feeds=MAIN_FEEDS)
 
 
@@ -131,7 +132,7 @@ def overview():
     if filters.rb:
         feeds.append((f"rb-{slugify(filters.rb)}", f"Regierungsbezirk {filters.rb}"))
     known = {s.slug for s in feed_specs()}
-    return render_template("review/overview.html", page=page, filters=filters,
+    return render_template("review/overview.html", page=page, filters=filters, pics=overview_pictures(filters),
                            facts={e.id: queries.event_facts(e) for e in page.items},
                            kis=sorted(k.name for k in load_kis()), rbs=regierungsbezirke(),
                            feeds=[f for f in feeds if f[0] in known])
