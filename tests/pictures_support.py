@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from scrapers.kis import load_kis
 from storage.db import open_db
 from storage.models import Event, Release
@@ -34,14 +36,15 @@ class Year:
 
 class Writer:
     def __init__(self, session, year: Year) -> None:
-        self.s, self.year, self.n = session, year, 0
+        self.s, self.year = session, year
+        self.n = session.scalar(select(func.max(Event.id))) or 0  # ids, guids and URLs stay unique
 
     def event(self, label: str, day: date, kis: list[str], visitors: list[str] = (), amounts: list[float] = (),
-              sources: int = 1, published: date | None = None) -> int:
+              sources: int = 1, published: date | None = None, created: datetime | None = None) -> int:
         self.n += 1
         event = Event(guid=f"urn:uuid:gen-{self.n}", key=f"gen-{self.n}", label=label,
                       title=f"{'Besuch' if label == 'visit' else 'Förderung'} {self.n}: {', '.join(kis)}",
-                      published=published or day, created_at=datetime(YEAR, 1, 1, tzinfo=UTC))
+                      published=published or day, created_at=created or datetime(YEAR, 1, 1, tzinfo=UTC))
         self.s.add(event)
         self.s.flush()
         for k in range(sources):

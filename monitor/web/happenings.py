@@ -41,13 +41,13 @@ class Happening:
     sources: tuple[SourceLink, ...]
 
 
-def happenings(session: Session) -> list[Happening]:
-    """Every live event with a known day, oldest first."""
+def happenings(session: Session, *where) -> list[Happening]:
+    """Every live event with a known day (that meets the ``where`` clauses), oldest first."""
     rows = session.execute(
         select(Event.id, Event.label, Event.published, Event.title, Release.id, Release.source_id, Release.url,
                Release.ki, Release.visitors, Release.amounts_eur, Release.event_date)
         .join(Release, Release.event_id == Event.id)
-        .where(Release.removed_at.is_(None), Event.label == EFFECTIVE_LABEL)
+        .where(Release.removed_at.is_(None), Event.label == EFFECTIVE_LABEL, *where)
         .order_by(Event.id, Release.id)).all()
     grouped: dict[int, list] = defaultdict(list)
     for row in rows:
