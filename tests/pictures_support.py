@@ -83,3 +83,14 @@ def generate_year(db: Path, seed: int = 16) -> Year:
         w.event("visit", LATER_VISIT[0], [LATER_VISIT[1]], visitors=[TOURIST])
         s.commit()
     return year
+
+
+def stored_counts(db: Path) -> dict[str, Counter[str]]:
+    """Visits and funding per KI straight from the tables: events with a live release."""
+    out: dict[str, Counter[str]] = {}
+    with open_db(str(db))() as s:
+        for event in s.scalars(select(Event)):
+            live = [r for r in event.releases if r.removed_at is None and r.effective_label == event.label]
+            for ki in {k for r in live for k in r.ki or []}:
+                out.setdefault(ki, Counter())[event.label] += 1
+    return out

@@ -84,7 +84,7 @@ class TileMap:
     outlines: list[tuple[str, str, str]]  # (Regierungsbezirk, colour, path)
     legend: list[LegendStep]
     caption: str
-    route: str | None = None  # SVG path through the tile centres, in order
+    route: str | None = None  # SVG path through the tiles, in order
     stops: list[tuple[int, int, int]] | None = None  # (x, y, number) of each stop
 
 
@@ -129,7 +129,8 @@ def tile_map(counts: dict[str, Counter[str]], measure: str | None, period: str,
     what = {"visit": "Besuche", "funding": "Förderungen", None: "Besuche und Förderungen"}[measure]
     route_path = stops = None
     if route:
-        points = [(places[k].col * CELL + CELL // 2, places[k].row * CELL + CELL // 2) for k in route if k in places]
+        # through the tiles' upper left corners, clear of their labels
+        points = [(places[k].col * CELL + 13, places[k].row * CELL + 13) for k in route if k in places]
         route_path = "M" + " L".join(f"{x} {y}" for x, y in points)
         stops = [(x, y, i) for i, (x, y) in enumerate(points, 1)]
     return TileMap(cols * CELL, rows * CELL, tiles, outlines(), legend(most, measure),
