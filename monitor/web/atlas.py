@@ -26,6 +26,7 @@ from storage.models import Source
 
 atlas_bp = Blueprint("atlas", __name__)
 KI_EVENTS_SHOWN = 50
+OVERVIEW_YEARS = 5  # the overview's small multiples; /zeitleisten has every year
 
 
 def session():
@@ -65,6 +66,7 @@ class OverviewPictures:
     grid: list[tuple[str, str, list[pictures.Strip]]]
     year_links: list[tuple[str, dict[str, str]]]
     tours: int
+    more_years: bool  # earlier years are on /zeitleisten
 
 
 def overview_pictures(filters: Filters) -> OverviewPictures:
@@ -75,17 +77,34 @@ def overview_pictures(filters: Filters) -> OverviewPictures:
     counts = ki_counts(chosen)
     tile_map = pictures.tile_map(counts, filters.label, period_text(filters.date_from, filters.date_to))
     years = pictures.year_range([h.day for h in items], today())
-    per_ki = {k.name: hp.monthly(items, [], k.name) for k in load_kis()}
-    scale = max((c["visit"] + c["funding"] for m in per_ki.values() for c in m.values()), default=0)
-    grid = []
-    for ki in sorted(per_ki):
-        strips = [pictures.month_strip(per_ki[ki], [y], f"{ki} {y}", step=6, height=24,
-                                       kinds=("visit", "funding"), labels=False, scale=scale) for y in years]
-        grid.append((ki, slugify(ki), strips))
-    base = {k: v for k, v in filters.query_args(page=None, **{"from": None, "to": None}).items()}
+    base = filters.query_args(page=None, **{"from": None, "to": None})
     links = [(str(y), dict(base, **{"from": f"{y}-01-01", "to": f"{y}-12-31"})) for y in years]
     links.append(("alle Jahre", base))
-    return OverviewPictures(tile_map, counts, years, grid, links, len(find_tours(items)))
+    recent = years[-OVERVIEW_YEARS:]
+    return OverviewPictures(tile_map, counts, recent, multiples(items, recent), links, len(find_tours(items)),
+                            len(years) > len(recent))
+
+
+def multiples(items: list[hp.Happening], years: list[int]) -> list[tuple[str, str, list[pictures.Strip]]]:
+    """Every KI × every year: a strip of months on one scale for all cells."""
+    per_ki: dict[str, dict] = {k.name: {} for k in load_kis()}
+    for h in items:
+        if h.day.year in years:
+            for k in h.kis:
+                if k in per_ki:
+                    per_ki[k].setdefault((h.day.year, h.day.month), Counter())[h.label] += 1
+    scale = max((c["visit"] + c["funding"] for m in per_ki.values() for c in m.values()), default=0)
+    return [(ki, slugify(ki), [pictures.month_strip(per_ki[ki], [y], f"{ki} {y}", step=6, height=24,
+                                                    kinds=("visit", "funding"), labels=False, scale=scale,
+                                                    sparse=True) for y in years])
+            for ki in sorted(per_ki)]
+
+
+@atlas_bp.get("/zeitleisten")
+def timelines_page():
+    items = hp.happenings(session())
+    years = pictures.year_range([h.day for h in items], today())
+    return render_template("review/timelines.html", grid=multiples(items, years), years=years)
 
 
 def ki_of(slug: str) -> KI:

@@ -195,13 +195,18 @@ class Strip:
 
 def month_strip(per_month: dict[tuple[int, int], Counter[str]], years: list[int], caption: str,
                 step: int = 12, height: int = 60, kinds: tuple[str, ...] = tuple(KIND_WORDS),
-                labels: bool = True, scale: int | None = None) -> Strip:
+                labels: bool = True, scale: int | None = None, sparse: bool = False) -> Strip:
     """One stacked bar per month of ``years`` (visits at the bottom, then funding, then other);
-    ``scale`` is the count of a full-height bar (small multiples share one)."""
+    ``scale`` is the count of a full-height bar (small multiples share one); ``sparse`` leaves
+    out the months without any count (hundreds of small strips stay light)."""
     most = scale if scale is not None else max((sum(c[k] for k in kinds) for c in per_month.values()), default=0)
     columns = []
     for i, (year, month) in enumerate((y, m) for y in years for m in range(1, 13)):
-        counts = per_month.get((year, month), Counter())
+        counts = per_month.get((year, month))
+        if counts is None:
+            if sparse:
+                continue
+            counts = Counter()
         bars, top = [], height
         for kind in kinds:
             if counts[kind] and most:
@@ -211,7 +216,7 @@ def month_strip(per_month: dict[tuple[int, int], Counter[str]], years: list[int]
         counts = Counter({k: counts[k] for k in kinds})
         columns.append(MonthColumn(year, month, i * step, counts, bars))
     footer = 16 if labels else 0
-    return Strip(len(columns) * step, height + footer, height, columns,
+    return Strip(len(years) * 12 * step, height + footer, height, columns,
                  [(y, i * 12 * step) for i, y in enumerate(years)], most, caption)
 
 
