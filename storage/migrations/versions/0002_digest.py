@@ -1,7 +1,7 @@
 """digests: the daily digest mails, one row per day
 
 Revision ID: 0002_digest
-Revises: 0001
+Revises: 0002_channels
 Create Date: 2026-12-01 20:45:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0002_digest'
-down_revision = '0001'
+down_revision = '0002_channels'
 branch_labels = None
 depends_on = None
 
