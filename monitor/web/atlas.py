@@ -128,7 +128,7 @@ def ki_page(slug: str):
     return render_template("review/ki.html", ki=ki, slug=slug, strip=strip, counts=counts,
                            events=list(reversed(mine))[:KI_EVENTS_SHOWN], total=len(mine),
                            sources=[(src, health.get(src.id)) for src in watched], tours=tours,
-                           map=pictures.tile_map(ki_counts(mine), None, "insgesamt", route=[ki.name]))
+                           map=pictures.tile_map(ki_counts(mine), None, "insgesamt"))
 
 
 @atlas_bp.get("/tours")
