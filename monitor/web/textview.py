@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from itertools import zip_longest
 
+import lxml.html
+
 Segments = list[tuple[str, bool]]
 
 _QUOTED = re.compile(r"'([^']{3,})'")
@@ -127,8 +129,6 @@ def visible_text(html: str) -> str:
     Listing pages have no extracted text; comparing their visible text shows a new release
     as a new line instead of "no differences".
     """
-    import lxml.html
-
     try:
         root = lxml.html.document_fromstring(html)
     except Exception:  # noqa: BLE001 - empty or non-HTML bodies have no visible text
