@@ -92,3 +92,17 @@ def test_the_tour_page_lists_the_stops_every_source_and_draws_the_route(year: Ye
         assert f'href="/release/{release_id}"' in html and f'href="{url}"' in html
     assert html.count('<g class="stop">') == 4 and 'class="route"' in html
     assert re.search(r'class="route" d="M\d+ \d+ L\d+ \d+ L\d+ \d+ L\d+ \d+"', html)
+
+
+def test_the_pictures_show_an_event_stored_after_they_were_first_drawn(tmp_path: Path):
+    db = visits(tmp_path, (date(2025, 5, 1), "Köln", [GUELER]))
+    tile = re.compile(r'data-ki="Hamm" data-count="(\d+)"')
+    with serve(db, tmp_path / "feeds") as base:
+        client = Client(base)
+        assert tile.search(client.get("/").text)[1] == "0"
+        assert "Noch keine Reise" in client.get("/tours").text
+        with open_db(str(db))() as s:  # a run stores a visit while the server keeps running
+            Writer(s, Year(db)).event("visit", date(2025, 5, 2), ["Hamm"], visitors=[GUELER])
+            s.commit()
+        assert tile.search(client.get("/").text)[1] == "1"
+        assert "Köln → Hamm" in client.get("/tours").text

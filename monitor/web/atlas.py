@@ -1,18 +1,20 @@
 """Pages with pictures: the map and small multiples on the overview, a page per KI (its
 events, timeline, feed, sources and their health) and the tours of office holders.
 
-Everything is computed from the stored events on each request (a few thousand light rows),
-so the pictures always agree with the lists and the feeds.
+Everything is computed from the stored events (a few thousand light rows), read again
+whenever the database changed, so the pictures always agree with the lists and the feeds.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from monitor.clock import BERLIN, now
 from monitor.health import source_health
@@ -22,6 +24,7 @@ from monitor.web.queries import Filters
 from monitor.web.tours import Tour, find_tours, tours_through
 from scrapers.kis import KI, ki_by_name, load_kis
 from scrapers.sources import slugify
+from storage.db import resolve_url
 from storage.models import Source
 
 atlas_bp = Blueprint("atlas", __name__)
@@ -33,6 +36,41 @@ def session():
     from monitor.web.review import db  # the review pages own the request's session
 
     return db()
+
+
+@dataclass(frozen=True)
+class Stored:
+    items: list[hp.Happening]
+    tours: list[Tour]
+
+
+def database_stamp() -> tuple | None:
+    """A stamp of the SQLite files that moves with every commit (a commit appends to the WAL, a
+    checkpoint rewrites the main file); None for other databases, which are read every time."""
+    url = make_url(resolve_url(current_app.config["KI"].db))
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    stamps = []
+    for suffix in ("", "-wal"):
+        try:
+            st = os.stat(url.database + suffix)
+            stamps.append((st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+def stored() -> Stored:
+    """The events and tours, read once per change of the database (stamped before reading, so
+    a commit during the read only makes the next request read again)."""
+    stamp = database_stamp()
+    cached = current_app.extensions.get("pictures")
+    if stamp is not None and cached is not None and cached[0] == stamp:
+        return cached[1]
+    items = hp.happenings(session())
+    found = Stored(items, find_tours(items))
+    current_app.extensions["pictures"] = (stamp, found)
+    return found
 
 
 def today() -> date:
@@ -71,8 +109,8 @@ class OverviewPictures:
 
 def overview_pictures(filters: Filters) -> OverviewPictures:
     """The map for the overview's period and kind, and all KIs × years as small multiples."""
-    s = session()
-    items = hp.happenings(s)
+    data = stored()
+    items = data.items
     chosen = hp.within(items, filters.date_from, filters.date_to)
     counts = ki_counts(chosen)
     tile_map = pictures.tile_map(counts, filters.label, period_text(filters.date_from, filters.date_to))
@@ -81,7 +119,7 @@ def overview_pictures(filters: Filters) -> OverviewPictures:
     links = [(str(y), dict(base, **{"from": f"{y}-01-01", "to": f"{y}-12-31"})) for y in years]
     links.append(("alle Jahre", base))
     recent = years[-OVERVIEW_YEARS:]
-    return OverviewPictures(tile_map, counts, recent, multiples(items, recent), links, len(find_tours(items)),
+    return OverviewPictures(tile_map, counts, recent, multiples(items, recent), links, len(data.tours),
                             len(years) > len(recent))
 
 
@@ -102,7 +140,7 @@ def multiples(items: list[hp.Happening], years: list[int]) -> list[tuple[str, st
 
 @atlas_bp.get("/zeitleisten")
 def timelines_page():
-    items = hp.happenings(session())
+    items = stored().items
     years = pictures.year_range([h.day for h in items], today())
     return render_template("review/timelines.html", grid=multiples(items, years), years=years)
 
@@ -115,8 +153,8 @@ def ki_of(slug: str) -> KI:
 @atlas_bp.get("/ki/<slug>")
 def ki_page(slug: str):
     ki = ki_of(slug)
-    s = session()
-    items = hp.happenings(s)
+    s, data = session(), stored()
+    items = data.items
     mine = [h for h in items if ki.name in h.kis]
     years = pictures.year_range([h.day for h in items], today())
     strip = pictures.month_strip(hp.monthly(mine, hp.other_mentions(s), ki.name), years,
@@ -124,7 +162,7 @@ def ki_page(slug: str):
     counts = Counter(h.label for h in mine)
     watched = list(s.scalars(select(Source).where(Source.ki == ki.name).order_by(Source.id)))
     health = source_health(s)
-    tours = tours_through(find_tours(items), ki.name)
+    tours = tours_through(data.tours, ki.name)
     return render_template("review/ki.html", ki=ki, slug=slug, strip=strip, counts=counts,
                            events=list(reversed(mine))[:KI_EVENTS_SHOWN], total=len(mine),
                            sources=[(src, health.get(src.id)) for src in watched], tours=tours,
@@ -133,14 +171,12 @@ def ki_page(slug: str):
 
 @atlas_bp.get("/tours")
 def tours_page():
-    tours = find_tours(hp.happenings(session()))
-    return render_template("review/tours.html", tours=tours)
+    return render_template("review/tours.html", tours=stored().tours)
 
 
 @atlas_bp.get("/tour/<slug>")
 def tour_page(slug: str):
-    items = hp.happenings(session())
-    tour: Tour = next((t for t in find_tours(items) if t.slug == slug), None) or abort(404, "keine solche Reise")
+    tour: Tour = next((t for t in stored().tours if t.slug == slug), None) or abort(404, "keine solche Reise")
     counts = ki_counts(list(tour.stops))
     tile_map = pictures.tile_map(counts, "visit", f"{period_text(tour.start, tour.end)}, {tour.person}",
                                  route=tour.kis)
