@@ -4,7 +4,9 @@
 
 Fills a temporary SQLite database through the models (releases with versions and two
 snapshots each, events of one to three sources, a year of daily runs over 54 sources), then
-times every page through Flask's test client and prints cold / median / max milliseconds.
+times every page through Flask's test client and prints cold / median / max milliseconds, and
+over all pages the median and the slowest. The pictures (map, timelines, small multiples,
+KI pages, tours) are timed with the rest.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from monitor.web.app import WebConfig, create_app
+from monitor.web.happenings import happenings
+from monitor.web.tours import find_tours
 from scrapers.kis import load_kis
 from storage.db import open_db
 from storage.models import Body, Event, Fetch, Release, ReleaseVersion, Run, RunSource, Source
@@ -29,6 +33,8 @@ from storage.snapshots import body_hash
 
 WORDS = ["Integration", "Kommunales", "Integrationszentrum", "Staatssekretärin", "besucht", "Förderung", "Landesmittel", "KOMM-AN", "Bildung", "Teilhabe", "Sprachmittler", "Ehrenamt", "Netzwerk", "Stadt", "Kreis", "Projekt", "Beratung", "Zuwanderung", "Schule", "Kita", "Familien", "Jugend", "Arbeit", "Gesellschaft", "Vielfalt"]
 LABELS = ["visit"] * 2 + ["funding"] * 2 + ["other"] * 3 + ["irrelevant"] * 3
+VISITORS = ["Serap Güler (Staatssekretärin)", "Josefine Paul (Ministerin)", "Lorenz Bahr (Staatssekretär)",
+            "Hendrik Wüst (Ministerpräsident)", "Ina Scharrenbach (Ministerin)", "Nathanael Liminski (Minister)"]
 
 
 def text(rng: random.Random, sentences: int) -> str:
@@ -98,7 +104,7 @@ def fill(db: str, n_releases: int, n_runs: int, seed: int = 7) -> dict[str, int]
             releases.append(dict(
                 id=rid, source_id=f"src-{src}", url=url, title=title, published=published, text=body_text,
                 text_hash=str(rid), first_seen_at=t0, last_seen_at=t0, last_fetch_id=last, label=label, ki=ki,
-                visitors=["Serap Güler (Staatssekretärin)"] if label == "visit" else [],
+                visitors=[rng.choice(VISITORS)] if label == "visit" else [],
                 amounts_eur=[rng.randint(1, 500) * 10_000] if label == "funding" else [],
                 evidence=[f"KI term 'Kommunales Integrationszentrum' in: {body_text.splitlines()[0]}",
                           f"KI named with its place: {ki[0]}"],
@@ -141,17 +147,27 @@ def main() -> None:
             rid = s.scalar(select(Release.id).where(Release.event_id == multi))
             edited = s.scalar(select(Release).where(Release.id % 10 == 0))
             a, b = s.scalars(select(Fetch.id).where(Fetch.url == edited.url).order_by(Fetch.id)).all()[:2]
+            tours = find_tours(happenings(s))
+        longest = max(tours, key=lambda t: len(t.stops))
+        print(f"{len(tours)} tours found, the longest with {len(longest.stops)} stops")
         pages = [
             ("GET", "/"), ("GET", "/?type=visit"), ("GET", "/?ki=K%C3%B6ln"), ("GET", "/?rb=M%C3%BCnster"),
             ("GET", "/?from=2018-01-01&to=2018-12-31"), ("GET", "/?page=100"), ("GET", "/releases"),
             ("GET", "/releases?label=other&page=60"), ("GET", f"/release/{rid}"), ("GET", f"/snapshot/{a}"),
             ("GET", f"/snapshot/{a}/raw"), ("GET", f"/diff/{a}/{b}"), ("GET", f"/diff/{a}/{b}?of=raw&view=inline"),
             ("GET", "/runs"), ("GET", "/runs?page=15"), ("GET", "/sources"), ("GET", "/corrections"),
+            ("GET", "/?type=funding&from=2020-01-01&to=2020-12-31"), ("GET", "/ki/koeln"),
+            ("GET", "/ki/staedteregion-aachen"), ("GET", "/tours"), ("GET", f"/tour/{longest.slug}"),
         ]
+        medians: list[tuple[float, str]] = []
         print(f"{'page':45} {'status':>6} {'cold ms':>8} {'median':>8} {'max':>8}")
         for method, path in pages:
             status, times = timed(client, method, path, args.repeat)
-            print(f"{path:45} {status:>6} {times[0]:>8.1f} {statistics.median(times[1:] or times):>8.1f} {max(times):>8.1f}")
+            median = statistics.median(times[1:] or times)
+            medians.append((median, path))
+            print(f"{path:45} {status:>6} {times[0]:>8.1f} {median:>8.1f} {max(times):>8.1f}")
+        print(f"over {len(pages)} pages: median {statistics.median(m for m, _ in medians):.1f} ms, "
+              f"slowest {max(medians)[1]} at {max(medians)[0]:.1f} ms")
         page = client.get(f"/release/{rid}").get_data(as_text=True)
         csrf = re.search(r'name="csrf" value="([^"]+)"', page)[1]
         status, times = timed(client, "POST", f"/release/{rid}/correct", 1,

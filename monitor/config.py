@@ -24,6 +24,16 @@
     updates = true                # show updated releases ("aktualisiert" and the change)
     health_in_main = true         # failing sources (failing_after runs in a row) in ki-news too
 
+    [digest]                      # opt-in: a daily mail of the new visits and funding
+    host = "smtp.example.org"
+    port = 587                    # default: 587 (starttls), 465 (ssl), 25 (none)
+    tls = "starttls"              # "starttls", "ssl" or "none"
+    user = "ki-monitor"
+    password_env = "KI_MONITOR_SMTP_PASSWORD"   # or password_file = "/etc/ki-monitor/smtp-password"
+    sender = "ki-monitor@example.org"
+    recipients = ["team@example.org"]
+    time = "07:00"                # in `timezone`; sent then, or after the first run past it
+
 Every key is checked when the file is read; an error names file, table and key (urlwatch
 style), so a typo never silently falls back to a default.
 """
@@ -70,6 +80,78 @@ def parse_time(value: str) -> tuple[int, int, int]:
     return int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
 
 
+DIGEST_TLS = {"starttls": 587, "ssl": 465, "none": 25}
+DIGEST_TYPES: dict[str, type | tuple[type, ...]] = {
+    "host": str, "port": int, "tls": str, "user": str, "password_env": str, "password_file": str,
+    "sender": str, "recipients": list, "time": str,
+}
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """``[digest]``: where the daily mail goes and how it gets there (no table, no mail)."""
+
+    host: str
+    recipients: tuple[str, ...]
+    port: int | None = None
+    tls: str = "starttls"
+    user: str | None = None
+    password_env: str | None = None  # the name of an environment variable holding the password
+    password_file: str | None = None  # or a file holding it (first line)
+    sender: str | None = None
+    time: str = "07:00"
+
+    @property
+    def smtp_port(self) -> int:
+        return self.port or DIGEST_TLS[self.tls]
+
+    @property
+    def from_address(self) -> str:
+        return self.sender or f"ki-monitor@{self.host}"
+
+    def password(self) -> str | None:
+        """Read when sending, so the file holds no secret and a changed password needs no restart."""
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if value is None:
+                raise ConfigError(f"[digest] password_env: environment variable {self.password_env} is not set")
+            return value
+        if self.password_file:
+            try:
+                return Path(self.password_file).read_text("utf-8").splitlines()[0].strip()
+            except (OSError, IndexError) as exc:
+                raise ConfigError(f"[digest] password_file: cannot read {self.password_file}: {exc}") from None
+        return None
+
+
+def parse_digest(body: dict[str, Any], origin: str) -> DigestConfig:
+    def fail(key: str, why: str) -> ConfigError:
+        return ConfigError(f"{origin}: [digest] key '{key}' {why}")
+
+    for key, value in body.items():
+        if key not in DIGEST_TYPES:
+            raise ConfigError(f"{origin}: [digest] unknown key '{key}' (allowed: {', '.join(DIGEST_TYPES)})")
+        if not isinstance(value, DIGEST_TYPES[key]) or isinstance(value, bool):
+            raise fail(key, f"must be {DIGEST_TYPES[key].__name__}, got {value!r}")  # type: ignore[union-attr]
+    for key in ("host", "recipients"):
+        if not body.get(key):
+            raise fail(key, "is required")
+    recipients = body["recipients"]
+    if not all(isinstance(r, str) and "@" in r for r in recipients):
+        raise fail("recipients", f"must be a list of mail addresses, got {recipients!r}")
+    if body.get("tls", "starttls") not in DIGEST_TLS:
+        raise fail("tls", f"must be one of {', '.join(DIGEST_TLS)}, got {body['tls']!r}")
+    if not 0 < body.get("port", 1) < 65536:
+        raise fail("port", f"must be a port number, got {body['port']}")
+    if "password_env" in body and "password_file" in body:
+        raise fail("password_file", "and 'password_env' exclude each other: give one")
+    try:
+        parse_time(body.get("time", "07:00"))
+    except ValueError as exc:
+        raise fail("time", str(exc)) from None
+    return DigestConfig(**{**body, "recipients": tuple(recipients)})
+
+
 @dataclass(frozen=True)
 class Config:
     # [schedule]
@@ -93,6 +175,8 @@ class Config:
     max_days: int | None = None
     updates: bool | None = None
     health_in_main: bool | None = None
+    # [digest]
+    digest: DigestConfig | None = None
 
     def feed_config(self) -> FeedConfig:
         """Feed settings: this file's [feeds] keys over ``KI_MONITOR_FEED_*``; the health
@@ -182,8 +266,12 @@ def parse_config(text: str, origin: str) -> Config:
         raise ConfigError(f"{origin}: not valid TOML: {exc}") from exc
     values: dict[str, Any] = {}
     for table, body in doc.items():
+        if table == "digest" and isinstance(body, dict):
+            values["digest"] = parse_digest(body, origin)
+            continue
         if table not in TABLES:
-            raise ConfigError(f"{origin}: unknown table [{table}] (allowed: {', '.join(f'[{t}]' for t in TABLES)})")
+            allowed = ", ".join(f"[{t}]" for t in (*TABLES, "digest"))
+            raise ConfigError(f"{origin}: unknown table [{table}] (allowed: {allowed})")
         if not isinstance(body, dict):
             raise ConfigError(f"{origin}: '{table}' must be a table ([{table}])")
         for key, value in body.items():

@@ -8,6 +8,8 @@
 - Every run goes through :func:`monitor.runner.run_once`: crawl in a subprocess, the database
   lock ``run`` against a parallel manual run (``on_busy``: wait or skip).
 - Two schedulers on one database would run everything twice: the lock ``scheduler`` says no.
+- With a ``[digest]`` table, a job ``digest`` at its time and the end of every run offer the
+  daily digest mail (:mod:`monitor.digest` sends it at most once a day).
 
 Stored jobs name :func:`scheduled_run` by reference; it finds the live :class:`Scheduler`
 through a module global, as job stores only keep picklable arguments.
@@ -33,6 +35,7 @@ from sqlalchemy import inspect, text
 
 from monitor.clock import now as default_now
 from monitor.config import Config, parse_time
+from monitor.digest import send_digest_if_due
 from monitor.lock import SCHEDULER_LOCK, Busy, Cancelled, release, try_acquire
 from monitor.runner import RunOptions, RunSummary, run_once
 from scrapers.sources import load_sources
@@ -40,16 +43,20 @@ from storage.db import engine_for, open_db, resolve_url
 
 log = logging.getLogger("ki_monitor.schedule")
 DAILY = "daily"
+DIGEST = "digest"
 SOURCE_PREFIX = "source:"
 JOBS_TABLE = "apscheduler_jobs"
 
 _active: Scheduler | None = None
 
 
-def scheduled_run(ids: list[str] | None = None) -> None:
+def scheduled_run(ids: list[str] | None = None, digest: bool = False) -> None:
     """The function every stored job calls."""
     if _active is None:
         log.error("a scheduled job fired without a running scheduler; ignored")
+        return
+    if digest:
+        _active.offer_digest()
         return
     _active.run_job(tuple(ids or ()), "interval" if ids else "schedule")
 
@@ -120,6 +127,10 @@ class Scheduler:
 
     def wanted_jobs(self) -> dict[str, tuple[BaseTrigger, dict, str]]:
         jobs = {DAILY: (self.daily_trigger(), {}, "whole job")}
+        if self.cfg.digest:
+            hour, minute, second = parse_time(self.cfg.digest.time)
+            jobs[DIGEST] = (CronTrigger(hour=hour, minute=minute, second=second, timezone=self.tz),
+                            {"digest": True}, "daily digest mail")
         for source in load_sources(self.cfg.sources):
             seconds = source.interval_seconds
             if source.enabled and seconds and seconds < 86400:
@@ -173,7 +184,19 @@ class Scheduler:
             raise
         log.info("%s", describe(summary))
         self.runs.append(summary)
+        self.offer_digest()
         return summary
+
+    def offer_digest(self) -> None:
+        """Send the daily digest if one is configured and due; a mail problem never stops runs."""
+        if self.cfg.digest is None or self.stop.is_set():
+            return
+        try:
+            outcome = send_digest_if_due(self.factory, self.cfg.digest, self.tz, self.cfg.base_url, self.clock)
+        except Exception:
+            log.exception("daily digest failed")
+            return
+        log.info("daily digest: %s (%s)", outcome.status, outcome.detail)
 
     def start(self, paused: bool = False) -> None:
         """Take the scheduler lock, bring the stored jobs up to date and start running them."""

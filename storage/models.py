@@ -219,6 +219,22 @@ class Correction(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Digest(Base):
+    """A daily digest mail, claimed before it is sent: one row per day, so repeated runs and a
+    restarted scheduler never send the same day twice."""
+
+    __tablename__ = "digests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)  # in the schedule's time zone
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # events found from here ...
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # ... up to here
+    status: Mapped[str] = mapped_column(String(20))  # sending | sent | failed
+    recipients: Mapped[list] = mapped_column(JSON, default=list)
+    event_ids: Mapped[list] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class Lock(Base):
     """Named advisory locks (e.g. ``run``) so a manual and a scheduled run never overlap."""
 

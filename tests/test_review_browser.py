@@ -4,14 +4,18 @@ release → diff, with screenshots, and a page full of scraped script runs none 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pictures_support import stored_counts
 from review_support import EDITED_SITE, EDITED_SLUG, HOSTILE_SLUG, Crawled, crawled_demo_web, serve
 from sqlalchemy import select
 
 from monitor.web.safety import CSP
+from scrapers.kis import load_kis
+from scrapers.sources import slugify
 from storage.db import open_db
 from storage.models import Fetch, Release
 
@@ -141,6 +145,24 @@ def test_scraped_script_and_onerror_payloads_never_run(base: str, crawled: Crawl
     assert watched.dialogs == [], watched.dialogs
     assert watched.errors == []
     assert all(u.startswith(base) for u in watched.requests), watched.requests  # no external loads
+
+
+def test_the_map_and_the_ki_pages_of_the_crawled_demo_web_count_what_is_stored(base: str, crawled: Crawled,
+                                                                              watched: Watched):
+    page = watched.page
+    page.goto(base + "/")
+    shown = dict(page.locator("svg.tilemap a.tile").evaluate_all("ts => ts.map(t => [t.dataset.ki, +t.dataset.count])"))
+    stored = stored_counts(crawled.db)
+    assert len(shown) == 54 and any(stored.values())
+    assert shown == {k.name: stored.get(k.name, Counter())["visit"] + stored.get(k.name, Counter())["funding"]
+                     for k in load_kis()}
+    ki = next(k for k, c in stored.items() if c["visit"])
+    page.locator(f'svg.tilemap a.tile[data-ki="{ki}"]').click()
+    page.wait_for_url(f"{base}/ki/{slugify(ki)}")
+    months = page.locator("#zeitleiste g.month").evaluate_all("gs => gs.map(g => +g.dataset.total)")
+    assert sum(months) >= stored[ki]["visit"] + stored[ki]["funding"]  # plus the KI's other releases
+    assert page.locator("ol.events li.event").count() == stored[ki]["visit"] + stored[ki]["funding"]
+    assert watched.errors == [] and not [m for m in watched.console if m.startswith("error")]
 
 
 def test_the_dialog_watch_would_catch_a_running_script(watched: Watched):

@@ -164,7 +164,7 @@ def test_schedule_once_runs_the_job_logs_to_a_rotating_file_and_exits(
     ('[schedule]\ntimezone = "Europe/Bonn"\n', "[schedule] key 'timezone' is not a known time zone"),
     ('[schedule]\nfailing_after = "3"\n', "[schedule] key 'failing_after' must be int, got '3'"),
     ('[run]\nmax_pages = 0\n', "[run] key 'max_pages' must be at least 1, got 0"),
-    ('[mail]\nto = "x@example.org"\n', "unknown table [mail] (allowed: [schedule], [run], [feeds])"),
+    ('[mail]\nto = "x@example.org"\n', "unknown table [mail] (allowed: [schedule], [run], [feeds], [digest])"),
 ])
 def test_config_errors_name_the_file_the_table_and_the_key(tmp_path: Path, text: str, message: str):
     path = tmp_path / "ki-monitor.toml"

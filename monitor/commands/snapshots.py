@@ -13,6 +13,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from monitor.commands.common import Failure, db_option
+from scrapers.encoding import decode_html
 from storage.db import open_db
 from storage.models import Fetch
 from storage.snapshots import get_body
@@ -91,8 +92,7 @@ def snapshot_text(session, fetch: Fetch) -> str:
     """The extracted text; for pages without one (listings, feeds) the decoded body."""
     if fetch.text:
         return fetch.text
-    body = get_body(session, fetch.body_sha256) or b""
-    return body.decode("utf-8", "replace")
+    return decode_html(get_body(session, fetch.body_sha256) or b"", fetch.content_type)
 
 
 def _label(fetch: Fetch) -> str:

@@ -1,5 +1,6 @@
 """The WSGI application served by ``ki-monitor serve`` (waitress), built from blueprints:
-``feeds`` (feed files, index with feed discovery) and ``review`` (browser review pages)."""
+``feeds`` (feed files, index with feed discovery), ``review`` (browser review pages) and
+``atlas`` (KI pages, tours: the pages with pictures)."""
 
 from __future__ import annotations
 
@@ -27,4 +28,7 @@ def create_app(config: WebConfig) -> Flask:
     from monitor.web.review import review_bp
 
     app.register_blueprint(review_bp)
+    from monitor.web.atlas import atlas_bp
+
+    app.register_blueprint(atlas_bp)
     return app

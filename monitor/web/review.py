@@ -6,7 +6,6 @@ Ids in URLs are integers looked up in the database; nothing from a URL reaches t
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from flask import (
@@ -27,8 +26,10 @@ from monitor.clock import BERLIN, aware
 from monitor.corrections import LABELS, CorrectionError, correct, corrected_releases, export_zip
 from monitor.feeds import feed_specs
 from monitor.web import queries, safety
+from monitor.web.atlas import overview_pictures
 from monitor.web.refresh import FeedRefresher
-from monitor.web.textview import diff_rows, highlight
+from monitor.web.textview import diff_rows, highlight, visible_text
+from scrapers.encoding import decode_html
 from scrapers.kis import load_kis, regierungsbezirke
 from scrapers.sources import slugify
 from storage.db import open_db
@@ -41,6 +42,7 @@ LABEL_NAMES = {"visit": "Besuch", "funding": "Förderung", "other": "Sonstiges",
 MAIN_FEEDS = (("ki-news", "Alle Meldungen"), ("besuche", "Besuche"), ("foerderung", "Förderung"),
               ("status", "Quellen-Status"))
 RAW_RENDER_LIMIT = 2_000_000  # bytes of a raw page rendered inline; the download has it all
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 EXTENSIONS = {"text/html": "html", "application/pdf": "pdf", "application/rss+xml": "xml",
               "application/atom+xml": "xml", "application/xml": "xml", "text/xml": "xml", "text/plain": "txt"}
 
@@ -88,7 +90,7 @@ def _headers(response: Response) -> Response:
 def _setup(state) -> None:
     app: Flask = state.app
     app.jinja_env.filters.update(rv_date=_de_date, rv_euro=_euro, rv_href=_web_href,
-                                 rv_label=lambda v: LABEL_NAMES.get(v, v or "–"))
+                                 rv_label=lambda v: LABEL_NAMES.get(v, v or "–"), rv_slug=slugify)
     app.jinja_env.globals.update(rv_labels=LABEL_NAMES, rv_main_feeds=MAIN_FEEDS)
 
 
@@ -130,7 +132,7 @@ def overview():
     if filters.rb:
         feeds.append((f"rb-{slugify(filters.rb)}", f"Regierungsbezirk {filters.rb}"))
     known = {s.slug for s in feed_specs()}
-    return render_template("review/overview.html", page=page, filters=filters,
+    return render_template("review/overview.html", page=page, filters=filters, pics=overview_pictures(filters),
                            facts={e.id: queries.event_facts(e) for e in page.items},
                            kis=sorted(k.name for k in load_kis()), rbs=regierungsbezirke(),
                            feeds=[f for f in feeds if f[0] in known])
@@ -198,8 +200,8 @@ def snapshot(fetch_id: int):
     kind = _media_type(fetch.content_type)
     raw_html = source = None
     if body is not None and kind != "application/pdf":
-        decoded = _decode(body[:RAW_RENDER_LIMIT], fetch.content_type)
-        if request.args.get("view") == "source" or kind not in ("text/html", "application/xhtml+xml"):
+        decoded = decode_html(body[:RAW_RENDER_LIMIT], fetch.content_type)
+        if request.args.get("view") == "source" or kind not in HTML_TYPES:
             source = decoded
         else:
             raw_html = safety.sanitize_html(decoded)
@@ -236,10 +238,10 @@ def diff(a: int, b: int):
     of = "raw" if request.args.get("of") == "raw" else "text"
     view = "inline" if request.args.get("view") == "inline" else "side"
     if of == "raw":
-        left = _decode(get_body(session, old.body_sha256) or b"", old.content_type)
-        right = _decode(get_body(session, new.body_sha256) or b"", new.content_type)
+        left = decode_html(get_body(session, old.body_sha256) or b"", old.content_type)
+        right = decode_html(get_body(session, new.body_sha256) or b"", new.content_type)
     else:
-        left, right = _as_text(old), _as_text(new)
+        left, right = _as_text(session, old), _as_text(session, new)
     rows = diff_rows(left, right) if left != right else []
     return render_template("review/diff.html", old=old, new=new, rows=rows, of=of, view=view,
                            same=left == right, release=queries.release_for_url(session, new.final_url)
@@ -285,16 +287,13 @@ def _media_type(content_type: str | None) -> str:
     return (content_type or "").split(";")[0].strip().lower()
 
 
-def _decode(body: bytes, content_type: str | None) -> str:
-    m = re.search(r"charset=([\w-]+)", content_type or "", re.I) or \
-        re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", body[:4096], re.I)
-    charset = m[1] if m else "utf-8"
-    charset = charset.decode("ascii", "replace") if isinstance(charset, bytes) else charset
-    try:
-        return body.decode(charset, "replace")
-    except LookupError:
-        return body.decode("utf-8", "replace")
-
-
-def _as_text(fetch: Fetch) -> str:
-    return "\n".join(p for p in [fetch.title or "", fetch.text or ""] if p)
+def _as_text(session: Session, fetch: Fetch) -> str:
+    """What a reader sees of a snapshot: the extracted text of a release page; for pages without
+    one (listings, overview pages) the visible text of the stored HTML."""
+    if fetch.text:
+        return "\n".join(p for p in [fetch.title or "", fetch.text] if p)
+    body = get_body(session, fetch.body_sha256)
+    if body is None:
+        return fetch.title or ""
+    decoded = decode_html(body, fetch.content_type)
+    return visible_text(decoded) if _media_type(fetch.content_type) in HTML_TYPES else decoded

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from itertools import zip_longest
 
+import lxml.html
+
 Segments = list[tuple[str, bool]]
 
 _QUOTED = re.compile(r"'([^']{3,})'")
@@ -114,3 +116,48 @@ def diff_rows(old: str, new: str, context: int = 2) -> list[DiffRow]:
             else:
                 rows.append(DiffRow("insert", None, [(b[j], True)], None, j + 1))
     return rows
+
+
+_BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "article", "section",
+           "header", "footer", "dt", "dd", "td", "th", "blockquote", "pre", "ul", "ol", "table"}
+_INVISIBLE = ("script", "style", "template", "noscript", "head")
+
+
+def visible_text(html: str) -> str:
+    """What a browser shows of a page, one block (paragraph, list item, cell) per line.
+
+    Listing pages have no extracted text; comparing their visible text shows a new release
+    as a new line instead of "no differences".
+    """
+    try:
+        root = lxml.html.document_fromstring(html)
+    except Exception:  # noqa: BLE001 - empty or non-HTML bodies have no visible text
+        return ""
+    for invisible in list(root.iter(*_INVISIBLE)):
+        if invisible.getparent() is not None:
+            invisible.drop_tree()
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = " ".join("".join(current).split())
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(el) -> None:
+        block = isinstance(el.tag, str) and el.tag in _BLOCKS
+        if block:
+            flush()
+        if isinstance(el.tag, str) and el.text:
+            current.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            flush()
+        if el.tail:
+            current.append(el.tail)
+
+    walk(root)
+    flush()
+    return "\n".join(lines)
