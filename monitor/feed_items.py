@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from monitor.clock import BERLIN, aware
 from storage.models import Change, Event, Release
 
+AUTHOR = "KI-Monitor NRW"  # who the feeds are by (Atom <author>, JSON Feed authors)
 LABEL_NAMES = {"visit": "Besuch", "funding": "Förderung", "status": "Quellenstatus"}
 # XML 1.0 forbids these; feedgen raises on them (library notes), scraped text carries them.
 XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
