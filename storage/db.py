@@ -168,13 +168,29 @@ def _read_only_engine(path: Path) -> Engine:
 
 def open_read_only(db: str | None = None) -> sessionmaker[Session]:
     """For commands that only read (``runs``, ``status``, ``snapshots``, ``serve`` without
-    corrections): the database must exist; nothing is created or migrated, and a file the user
-    may only read is opened read-only."""
+    corrections): the database must exist, nothing is created; a file the user may only read
+    is opened read-only (and must have the current schema)."""
     url = require_existing(db)
     path = sqlite_path(url)
     if path is not None and not os.access(path, os.W_OK):
-        return sessionmaker(_read_only_engine(path), expire_on_commit=False)
-    return sessionmaker(engine_for(url), expire_on_commit=False)
+        engine = _read_only_engine(path)
+        _require_current(engine, path)
+        return sessionmaker(engine, expire_on_commit=False)
+    return open_db(db)  # exists and is writable: brought to the current schema like for writers
+
+
+def _require_current(engine: Engine, where: Path) -> None:
+    """A database nobody may migrate here must already have the current schema."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current != head:
+        raise StorageError(f"database {where} has schema {current}, this ki-monitor needs {head}; "
+                           "it is read-only here: let its owner run any writing command "
+                           "(e.g. `ki-monitor feed`) once")
 
 
 def read_engine(db: str | None = None) -> Engine:

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import main
+from storage.db import open_db
 
 
 def ki_monitor(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -61,6 +62,7 @@ def test_bad_option_is_a_usage_error_without_traceback():
 
 
 def test_missing_snapshot_is_one_line(tmp_path: Path):
+    open_db(str(tmp_path / "k.db"))
     result = ki_monitor("snapshots", "show", "999", "--db", str(tmp_path / "k.db"))
     assert_one_line_error(result, "no snapshot 999")
 

@@ -26,8 +26,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         why = "the port is in use (another `ki-monitor serve`?)" if exc.errno == 98 else exc.strerror
         raise Failure(f"cannot listen on {host}:{port}: {why}; pass another --port") from None
-    sock.listen(1024)
-    return sock
+    return sock  # waitress listens on it once the app is ready (clients wait for the first build)
 
 
 @click.command()
@@ -70,8 +69,9 @@ def serve(db, host, port, feeds_dir, base_url, config_file, token, allow_correct
                                read_only=not allow_corrections, feeds=target.config))
     mode = "corrections allowed" if allow_corrections else "read-only"
     base = target.base_url
-    click.echo(f"Review pages at {base}/ ({mode}); feeds from {target.folder} at {base}/feeds/ (Ctrl-C stops)",
-               err=True)
+    where = f"listening on http://{host}:{port}" + ("" if base == f"http://{host}:{port}" else f", public URL {base}")
+    click.echo(f"Review pages at {base}/ ({mode}); feeds from {target.folder} at {base}/feeds/; {where} "
+               "(Ctrl-C stops)", err=True)
     waitress.serve(app, sockets=[sock], threads=threads, ident="ki-monitor")
 
 
