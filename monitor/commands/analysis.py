@@ -98,12 +98,12 @@ def reanalyze_cmd(db: str | None, feeds_dir: Path | None, base_url: str | None, 
     from monitor.clock import now
     from monitor.config import load_config
     from monitor.understand import Understanding
-    from storage.db import open_existing, transaction
+    from storage.db import open_db, transaction
 
     cfg = load_config(config_file)
     db = db or cfg.db
     target = cfg.feed_target(db, feeds_dir, base_url)
-    factory = open_existing(db)
+    factory = open_db(db)
     with transaction(factory) as session:
         changed = Understanding(session, now).run(everything=everything)
     with factory() as session:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -57,6 +58,23 @@ def print_summary(summary: RunSummary, log_file: str | Path | None = None) -> No
     counts = summary.diff.count()
     console.print(f"{counts['new']} new, {counts['updated']} updated, {counts['removed']} removed. "
                   f"Feeds: {summary.feeds_dir}")
+
+
+@contextmanager
+def details_logged(log_file: str | None, db: str | None) -> Iterator[str]:
+    """The terminal gets one line per failing source (the summary); Scrapy's details,
+    tracebacks included, go to ``--log-file`` (the crawl writes it) or else to the database's
+    log file (rotated). Yields where they are."""
+    if log_file:
+        yield log_file
+        return
+    path = str(log_file_for(db))
+    handler = setup_logging(path, logging.INFO)
+    try:
+        yield path
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
 
 
 def _waiting(holder: Holder) -> None:
@@ -112,10 +130,7 @@ def run(ids, db, sources, since, max_pages, walk, feeds_dir, base_url, log_file,
                       feeds_dir=target.folder, base_url=target.base_url, log_file=log_file, wait=wait,
                       settings=parse_settings(settings), stop=stop, on_wait=_waiting, feeds=target.config)
     if not log_file:
-        # The terminal gets one line per failing source (the summary); Scrapy's details,
-        # tracebacks included, go to the database's log file.
         opts.capture_log, opts.log_level = True, "INFO"
-        log_handler = setup_logging(str(log_file_for(db)), logging.INFO)
     show = console.is_terminal if progress is None else progress
     display = nullcontext()
     if show:
@@ -123,7 +138,8 @@ def run(ids, db, sources, since, max_pages, walk, feeds_dir, base_url, log_file,
 
         display = LiveProgress(open_db(db), [s.id for s in select_sources(opts)], console)
         opts.on_tick = display.tick
-    with stop_on_signals(stop, _stopping, raise_on_second=True) as received:
+    with (stop_on_signals(stop, _stopping, raise_on_second=True) as received,
+          details_logged(log_file, db) as details):
         try:
             with display:
                 summary = run_once(opts)
@@ -136,10 +152,7 @@ def run(ids, db, sources, since, max_pages, walk, feeds_dir, base_url, log_file,
         except KeyboardInterrupt:
             console.print("Stopped. What was fetched is stored; the next run completes the work.")
             raise SystemExit(128 + received[0] if received else 130) from None
-    if not log_file:
-        logging.getLogger().removeHandler(log_handler)
-        log_handler.close()
-    print_summary(summary, log_file or log_file_for(db))
+    print_summary(summary, details)
     if summary.status == "interrupted":
         console.print("Stopped before the end. What was fetched is stored; the next run completes the work.")
         raise SystemExit(128 + received[0] if received else 1)
