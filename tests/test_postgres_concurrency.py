@@ -28,7 +28,8 @@ CORRECTIONS = 12
 
 
 def crawl_process(db: str, registry: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "scrapers.crawl", "--db", db, "--sources", str(registry)]
+    # A full walk: both crawls fetch every release again (a daily one stops at known releases).
+    cmd = [sys.executable, "-m", "scrapers.crawl", "--db", db, "--sources", str(registry), "--walk", "full"]
     for name, value in {**FAST_CRAWL, "DOWNLOAD_DELAY": "0.02", "AUTOTHROTTLE_ENABLED": "False"}.items():
         cmd += ["--set", f"{name}={value}"]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
