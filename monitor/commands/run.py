@@ -19,7 +19,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from monitor.commands.common import base_url_option, db_option, describe_channels, exit_code_of, sources_option
+from monitor.commands.common import (
+    base_url_option,
+    db_option,
+    describe_channels,
+    exit_code_of,
+    sources_option,
+)
 from monitor.commands.schedule import BusyFailure, config_option, parse_settings, set_option
 from monitor.config import load_config
 from monitor.lock import RUN_LOCK, Busy, Cancelled, Holder, hold
