@@ -24,12 +24,20 @@ from monitor_env import free_port
 
 from monitor.demoweb import start_demo_web
 from monitor.demoweb.catalog import demo_sites, sources_toml
+from monitor.demoweb.site import Site
+from scrapers.sources import load_sources
 
 BIN = Path(sys.executable).parent
 PROJECT = "ki-monitor"  # scrapy.cfg [deploy] project
-SOURCE = "stk-nrw"  # a demo site that is also in the bundled registry (Scrapyd lists the egg's spiders)
+
 
 pytestmark = pytest.mark.slow
+
+
+def demo_site_in_the_bundled_registry() -> Site:
+    """Scrapyd lists the spiders of the bundled registry; the job then crawls the demo copy."""
+    bundled = {s.id for s in load_sources()}
+    return next(s for s in demo_sites() if s.id in bundled)
 
 
 def call(url: str, data: list[tuple[str, str]] | None = None) -> dict:
@@ -108,22 +116,24 @@ def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def test_a_job_scheduled_on_scrapyd_lands_in_the_shared_database_and_the_feed(
         scrapyd: str, tmp_path: Path, request: pytest.FixtureRequest):
+    site = demo_site_in_the_bundled_registry()
+    source = site.id
     deployed = deploy(scrapyd, tmp_path)
     assert deployed["status"] == "ok", deployed
     assert deployed["spiders"] > 1
-    assert SOURCE in call(scrapyd + f"listspiders.json?project={PROJECT}")["spiders"]
+    assert source in call(scrapyd + f"listspiders.json?project={PROJECT}")["spiders"]
 
     db = shared_database(request, tmp_path)
-    with start_demo_web([s for s in demo_sites() if s.id == SOURCE]) as web:
+    with start_demo_web([site]) as web:
         registry = tmp_path / "sources.toml"
         registry.write_text(sources_toml(list(web.sites.values())), "utf-8")
         settings = {"KI_MONITOR_DB": db, "KI_MONITOR_SOURCES": str(registry), **FAST_CRAWL}
-        scheduled = call(scrapyd + "schedule.json", [("project", PROJECT), ("spider", SOURCE),
+        scheduled = call(scrapyd + "schedule.json", [("project", PROJECT), ("spider", source),
                                                      *(("setting", f"{k}={v}") for k, v in settings.items())])
         assert scheduled["status"] == "ok", scheduled
         job = wait_for_job(scrapyd, scheduled["jobid"])
-        expected = {web[SOURCE].article_url(e) for e in web[SOURCE].entries}
-    log = (tmp_path / "scrapyd" / "logs" / PROJECT / SOURCE / f"{job['id']}.log").read_text("utf-8")
+        expected = {web[source].article_url(e) for e in web[source].entries}
+    log = (tmp_path / "scrapyd" / "logs" / PROJECT / source / f"{job['id']}.log").read_text("utf-8")
     assert "Traceback" not in log, log[-3000:]
 
     feeds = tmp_path / "feeds"
