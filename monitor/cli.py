@@ -10,6 +10,7 @@ import click
 from monitor.commands.analysis import analyze_cmd, eval_cmd, reanalyze_cmd
 from monitor.commands.common import Failure
 from monitor.commands.corrections import corrections
+from monitor.commands.feeds import feeds
 from monitor.commands.history import runs, status
 from monitor.commands.run import demo, feed, run
 from monitor.commands.schedule import schedule
@@ -51,6 +52,7 @@ def main() -> None:
 main.add_command(run)
 main.add_command(demo)
 main.add_command(feed)
+main.add_command(feeds)
 main.add_command(snapshots)
 main.add_command(serve)
 main.add_command(sources)

@@ -49,7 +49,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from monitor.feeds import FeedConfig
+from monitor.feeds import DEFAULT_BASE_URL, FeedConfig, FeedTarget
+from monitor.places import feeds_dir_for
 from storage.db import data_dir
 
 CONFIG_ENV = "KI_MONITOR_CONFIG"
@@ -166,7 +167,7 @@ class Config:
     db: str | None = None
     sources: str | None = None
     feeds_dir: str | None = None
-    base_url: str = "http://127.0.0.1:8470"
+    base_url: str | None = None  # default: where `serve` listens (DEFAULT_BASE_URL)
     max_pages: int | None = None
     since: str | None = None
     settings: dict[str, str] = field(default_factory=dict)
@@ -190,6 +191,19 @@ class Config:
             health_in_main=self.health_in_main if self.health_in_main is not None else base.health_in_main,
             health_threshold=self.failing_after,
         )
+
+    def feed_target(self, db: str | None = None, feeds_dir: str | os.PathLike | None = None,
+                    base_url: str | None = None, served_at: str | None = None) -> FeedTarget:
+        """Options win over this file's [run] feeds_dir / base_url; a server that knows its own
+        URL (``served_at``) comes next, then the defaults."""
+        folder = feeds_dir or self.feeds_dir
+        return FeedTarget(Path(folder) if folder else feeds_dir_for(db or self.db),
+                          (base_url or self.base_url or served_at or DEFAULT_BASE_URL).rstrip("/"),
+                          self.feed_config())
+
+    @property
+    def public_url(self) -> str:
+        return self.base_url or DEFAULT_BASE_URL
 
     @property
     def every_seconds(self) -> int | None:

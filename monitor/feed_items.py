@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from monitor.clock import BERLIN, aware
+from monitor.feed_german import german
 from storage.models import Change, Event, Release
 
+AUTHOR = "KI-Monitor NRW"  # who the feeds are by (Atom <author>, JSON Feed authors)
 LABEL_NAMES = {"visit": "Besuch", "funding": "Förderung", "status": "Quellenstatus"}
 # XML 1.0 forbids these; feedgen raises on them (library notes), scraped text carries them.
 XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -104,7 +106,7 @@ def describe(event: Event, releases: list[Release], update: Change | None, show_
         parts.append(f"<ul>{''.join(fact_items)}</ul>")
     evidence = [str(e) for r in releases for e in (r.evidence or [])][:4]
     if evidence:
-        parts.append("<p>Belege:</p><ul>" + "".join(f"<li>{escape(e)}</li>" for e in evidence) + "</ul>")
+        parts.append("<p>Belege:</p><ul>" + "".join(f"<li>{escape(german(e))}</li>" for e in evidence) + "</ul>")
     parts.append("<p>Quellen:</p><ul>" + "".join(
         f'<li><a href="{escape(r.url)}">{escape(r.title)}</a> ({escape(r.source_id)}'
         + (f", {r.published:%d.%m.%Y}" if r.published else "") + ")</li>" for r in releases) + "</ul>")

@@ -18,19 +18,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from monitor.clock import BERLIN
+from monitor.clock import BERLIN, aware
 from monitor.clock import now as default_now
-from monitor.feed_items import Item, clean, event_item, load_events
+from monitor.feed_items import AUTHOR, Item, clean, event_item, load_events
+from monitor.feed_json import json_feed
 from monitor.health import DEFAULT_THRESHOLD
 from monitor.status_items import status_items
 from scrapers.kis import load_kis
 from scrapers.sources import SLUG, slugify
+from storage.models import Run
 
 DEFAULT_LIMIT = 200
+DEFAULT_BASE_URL = "http://127.0.0.1:8470"  # what `ki-monitor serve` listens on by default
 FORMATS = {"rss": "xml", "atom": "atom"}
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _env_int(env: Mapping[str, str], name: str, default: int | None) -> int | None:
@@ -113,21 +117,24 @@ def collect_items(session: Session, config: FeedConfig, clock: Callable[[], date
     return sorted(items, key=lambda i: (i.published, i.guid), reverse=True)
 
 
-def build(spec: FeedSpec, items: list[Item], base_url: str, limit: int = DEFAULT_LIMIT, fmt: str = "rss") -> bytes:
-    chosen = [i for i in items if spec.wants(i)][:limit]
+def build(spec: FeedSpec, items: list[Item], base_url: str, limit: int = DEFAULT_LIMIT, fmt: str = "rss",
+          last_run: datetime | None = None) -> bytes:
+    chosen = chosen_items(spec, items, limit)
     fg = FeedGenerator()
     fg.id(f"{base_url}/feeds/{spec.slug}")
     fg.title(spec.title)
     fg.subtitle(spec.description)
     fg.language("de")
     fg.generator("ki-monitor")
+    fg.author({"name": AUTHOR})  # RFC 4287 4.1.1: a feed without authors on every entry needs one
     # Library notes: the RSS channel link is the last link() call; self first, alternate last.
     fg.link(href=f"{base_url}/feeds/{spec.slug}.{FORMATS[fmt]}", rel="self")
     fg.link(href=f"{base_url}/feeds/", rel="alternate")
-    built = max((i.updated for i in chosen), default=EPOCH)
-    if fmt == "rss":
+    built = newest_update(chosen, items, last_run)
+    if fmt == "rss" and built is not None:
         fg.lastBuildDate(built)
-    fg.updated(built)
+    if built is not None:
+        fg.updated(built)
     for item in chosen:
         fe = fg.add_entry(order="append")
         fe.id(item.guid)
@@ -145,7 +152,37 @@ def build(spec: FeedSpec, items: list[Item], base_url: str, limit: int = DEFAULT
         fe.updated(item.updated)
         for term in item.categories:
             fe.category(term=clean(term))
-    return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+    data = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+    # feedgen stamps the clock into a feed without a date (RSS lastBuildDate, Atom updated):
+    # an empty feed then changes bytes, ETag and Last-Modified on every run.
+    return data if built is not None else _undated(data, fmt)
+
+
+def chosen_items(spec: FeedSpec, items: list[Item], limit: int) -> list[Item]:
+    return [i for i in items if spec.wants(i)][:limit]
+
+
+def newest_update(chosen: list[Item], items: list[Item], last_run: datetime | None = None) -> datetime | None:
+    """The feed's date from its data: its newest entry, else the newest entry of any feed, else
+    the end of the last run; a database without any gives none."""
+    return max((i.updated for i in chosen or items), default=last_run)
+
+
+def _undated(data: bytes, fmt: str) -> bytes:
+    """No date at all rather than an invented one: RSS's lastBuildDate is optional. Atom's
+    ``updated`` is required (RFC 4287 4.1.1), so an Atom feed of a database that never ran
+    keeps the build time feedgen gave it."""
+    if fmt != "rss":
+        return data
+    root = etree.fromstring(data)
+    for node in root.findall("channel/lastBuildDate"):
+        node.getparent().remove(node)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+
+
+def last_run_end(session: Session) -> datetime | None:
+    end = session.scalar(select(func.max(Run.finished_at)))
+    return aware(end).astimezone(UTC) if end else None
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
@@ -167,16 +204,35 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_feeds(session: Session, out_dir: Path, base_url: str = "http://127.0.0.1:8470",
-                limit: int | None = None, config: FeedConfig | None = None,
+@dataclass(frozen=True)
+class FeedTarget:
+    """Where and how a database's feeds are written: folder, public URL and settings, decided
+    once from options and the configuration file (:meth:`monitor.config.Config.feed_target`)."""
+
+    folder: Path
+    base_url: str
+    config: FeedConfig
+
+    def write(self, session: Session, clock: Callable[[], datetime] = default_now) -> list[Path]:
+        return write_feeds(session, self.folder, self.base_url, self.config, clock)
+
+
+def write_feeds(session: Session, out_dir: Path, base_url: str, config: FeedConfig,
                 clock: Callable[[], datetime] = default_now) -> list[Path]:
-    """Every feed in both formats; returns the paths (written or already up to date)."""
-    config = config or FeedConfig.from_env()
+    """Every feed in every format; returns the paths (written or already up to date).
+
+    ``base_url`` and ``config`` are required: a caller that forgets them would otherwise
+    rewrite every feed with someone else's links and sizes."""
     items = collect_items(session, config, clock)
+    last_run = last_run_end(session)
     written = []
+    base = base_url.rstrip("/")
     for spec in feed_specs(config):
         for fmt, ext in FORMATS.items():
             path = out_dir / f"{spec.slug}.{ext}"
-            write_atomic(path, build(spec, items, base_url.rstrip("/"), limit or config.max_entries, fmt))
+            write_atomic(path, build(spec, items, base, config.max_entries, fmt, last_run))
             written.append(path)
+        path = out_dir / f"{spec.slug}.json"
+        write_atomic(path, json_feed(spec, chosen_items(spec, items, config.max_entries), base))
+        written.append(path)
     return written

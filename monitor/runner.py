@@ -36,9 +36,10 @@ from monitor.differ import Differ, DiffResult
 from monitor.extraction import extract_pending
 from monitor.feeds import FeedConfig, write_feeds
 from monitor.lock import RUN_LOCK, Cancelled, Holder, hold
+from monitor.places import feeds_dir_for
 from monitor.understand import Understanding
 from scrapers.sources import Source, SourceError, load_sources, registry_path
-from storage.db import data_dir, open_db, resolve_url, transaction
+from storage.db import open_db, resolve_url, transaction
 from storage.models import Run, RunSource
 
 
@@ -72,14 +73,6 @@ class RunOptions:
     @property
     def feeds_path(self) -> Path:
         return self.feeds_dir or feeds_dir_for(self.db)
-
-
-def feeds_dir_for(db: str | None) -> Path:
-    """Feeds live beside a SQLite database, else in the data directory."""
-    url = resolve_url(db)
-    if url.startswith("sqlite:///"):
-        return Path(url.removeprefix("sqlite:///")).parent / "feeds"
-    return data_dir() / "feeds"
 
 
 @dataclass
@@ -277,7 +270,7 @@ def post_process(factory: sessionmaker[Session], run_id: int | None, opts: RunOp
             differ.tally(run_id)
     analyse(factory, opts, result)
     with factory() as session:
-        write_feeds(session, opts.feeds_path, opts.base_url, config=opts.feeds, clock=opts.clock)
+        write_feeds(session, opts.feeds_path, opts.base_url, opts.feeds or FeedConfig.from_env(), clock=opts.clock)
     return result.merged(earlier) if earlier else result
 
 
@@ -294,6 +287,9 @@ def finish_run(factory: sessionmaker[Session], run_id: int, opts: RunOptions, co
             run.error = "stopped on request; what was fetched is stored, the next run does the rest"
         elif code != 0 and not run.sources:
             run.status, run.error = "failed", f"crawl process exited with code {code}"
+        elif run.sources and len(failed) == len(run.sources):
+            run.status = "failed"  # every source failed: an outage, not a partial result
+            run.error = run.error or f"all {len(failed)} sources failed"
         else:
             run.status = "partial" if failed or code != 0 else "ok"
         run.finished_at = opts.clock()

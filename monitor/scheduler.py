@@ -31,7 +31,7 @@ from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from monitor.clock import now as default_now
 from monitor.config import Config, parse_time
@@ -74,7 +74,7 @@ def run_options(cfg: Config, trigger: str, ids: tuple[str, ...] = (),
                 stop: threading.Event | None = None, clock: Callable[[], datetime] = default_now) -> RunOptions:
     return RunOptions(
         db=cfg.db, sources=cfg.sources, ids=ids, since=cfg.since, max_pages=cfg.max_pages,
-        feeds_dir=Path(cfg.feeds_dir) if cfg.feeds_dir else None, base_url=cfg.base_url,
+        feeds_dir=Path(cfg.feeds_dir) if cfg.feeds_dir else None, base_url=cfg.public_url,
         trigger=trigger, settings=dict(cfg.settings), clock=clock, wait=cfg.on_busy == "wait",
         stop=stop, capture_log=True, log_level="INFO", feeds=cfg.feed_config(),
     )
@@ -224,9 +224,9 @@ class Scheduler:
             self._locked = False
 
 
-def stored_next_runs(db: str | None) -> dict[str, datetime | None]:
+def stored_next_runs(db: str | None | Engine) -> dict[str, datetime | None]:
     """Next run time per stored job, read from the job store table without a scheduler."""
-    engine = engine_for(resolve_url(db))
+    engine = db if isinstance(db, Engine) else engine_for(resolve_url(db))
     if not inspect(engine).has_table(JOBS_TABLE):
         return {}
     with engine.connect() as conn:

@@ -28,15 +28,30 @@ def data_dir() -> Path:
     return Path(base) / "ki-monitor"
 
 
-def resolve_url(db: str | None = None) -> str:
-    """``--db`` wins, then ``$KI_MONITOR_DB``, then the SQLite file in the data directory.
+def locate(db: str | None = None) -> str:
+    """``--db`` wins, then ``$KI_MONITOR_DB``, then the SQLite file in the data directory; no
+    side effects (nothing is created or checked).
 
     A plain path is taken as a SQLite file; anything with ``://`` as a SQLAlchemy URL.
     """
     value = db or os.environ.get(DB_ENV) or str(data_dir() / "ki-monitor.db")
     if "://" in value:
         return value
-    path = Path(value).expanduser().resolve()
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, ``None`` for any other database."""
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def resolve_url(db: str | None = None) -> str:
+    """The URL a writer opens (see :func:`locate`); a SQLite file's folder is created and
+    both are checked for writing."""
+    url = locate(db)
+    path = sqlite_path(url)
+    if path is None:
+        return url
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -44,7 +59,7 @@ def resolve_url(db: str | None = None) -> str:
                            f"pass --db PATH or set {DB_ENV}") from exc
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise StorageError(f"database {path} is not writable; pass --db PATH or set {DB_ENV}")
-    return f"sqlite:///{path}"
+    return url
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -87,12 +102,101 @@ _migrated: set[str] = set()
 
 
 def open_db(db: str | None = None) -> sessionmaker[Session]:
-    """Resolve, migrate to head (once per process) and return a session factory."""
+    """For writers: resolve, create if need be, migrate to head (once per process) and return
+    a session factory."""
     url = resolve_url(db)
     if url not in _migrated:
         upgrade(url)
         _migrated.add(url)
     return sessionmaker(engine_for(url), expire_on_commit=False)
+
+
+def _missing(url: str) -> StorageError:
+    where = sqlite_path(url) or url
+    demo = data_dir() / "demo" / "ki-monitor.db"
+    hint = f"; the demo's database is at {demo} (--db {demo})" if demo.exists() and demo != where else \
+        "; run `ki-monitor run` (or `ki-monitor demo`) first, or pass --db PATH"
+    return StorageError(f"no database at {where}{hint}")
+
+
+def require_existing(db: str | None = None) -> str:
+    """The URL of a database that exists already; commands that only read or that only
+    process what a crawl stored never create one (a mistyped --db must not look empty)."""
+    url = locate(db)
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.is_file():
+            raise _missing(url)
+        return url
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        known = inspect(engine_for(url)).has_table("alembic_version")
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot open the database {url}: {exc.__class__.__name__}: "
+                           f"{str(exc).splitlines()[0]}") from exc
+    if not known:
+        raise _missing(url)
+    return url
+
+
+def open_existing(db: str | None = None) -> sessionmaker[Session]:
+    """For writers that process stored data (``feed``, corrections): like :func:`open_db`,
+    but the database must exist."""
+    require_existing(db)
+    return open_db(db)
+
+
+def _read_only_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+@cache
+def _read_only_engine(path: Path) -> Engine:
+    # mode=ro: a database file the user may only read is still readable (WAL needs its -shm
+    # file, which a writer leaves behind; without one SQLite reads it unless the folder is
+    # read-only too, then immutable=1 is the only way and readers see no concurrent writes).
+    writable_dir = os.access(path.parent, os.W_OK)
+    flags = "mode=ro" if writable_dir or path.with_name(path.name + "-shm").exists() else "immutable=1"
+    engine = create_engine(f"sqlite:///file:{path}?{flags}&uri=true", future=True)
+    event.listen(engine, "connect", _read_only_pragmas)
+    return engine
+
+
+def open_read_only(db: str | None = None) -> sessionmaker[Session]:
+    """For commands that only read (``runs``, ``status``, ``snapshots``, ``serve`` without
+    corrections): the database must exist, nothing is created; a file the user may only read
+    is opened read-only (and must have the current schema)."""
+    url = require_existing(db)
+    path = sqlite_path(url)
+    if path is not None and not os.access(path, os.W_OK):
+        engine = _read_only_engine(path)
+        _require_current(engine, path)
+        return sessionmaker(engine, expire_on_commit=False)
+    return open_db(db)  # exists and is writable: brought to the current schema like for writers
+
+
+def _require_current(engine: Engine, where: Path) -> None:
+    """A database nobody may migrate here must already have the current schema."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current != head:
+        raise StorageError(f"database {where} has schema {current}, this ki-monitor needs {head}; "
+                           "it is read-only here: let its owner run any writing command "
+                           "(e.g. `ki-monitor feed`) once")
+
+
+def read_engine(db: str | None = None) -> Engine:
+    """The engine of :func:`open_read_only` for raw SQL reads."""
+    factory = open_read_only(db)
+    return factory.kw["bind"]
 
 
 @contextmanager

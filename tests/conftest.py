@@ -5,12 +5,15 @@ Every crawl in the tests is a real Scrapy crawl over HTTP against servers starte
 
 from __future__ import annotations
 
+import os
 import socket
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers_crawl import FAST_CRAWL
+from sqlalchemy.engine import make_url
 
 from monitor.demoweb import DemoWeb, start_demo_web
 from monitor.demoweb.catalog import demo_sites, sources_toml
@@ -71,3 +74,71 @@ def run_job(db_path: Path, registry: Path, tmp_path: Path):
         return run_once(opts)
 
     return run
+
+
+# -- storage backends -------------------------------------------------------------------------
+# Tests that take the `storage` fixture run against SQLite and, when KI_MONITOR_TEST_PG (or
+# --pg-url) names a PostgreSQL server, against PostgreSQL too: each test gets a database of its
+# own there. In CI (CI=true) a missing server is a failure, never a silent skip.
+
+PG_ENV = "KI_MONITOR_TEST_PG"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--pg-url", default=os.environ.get(PG_ENV),
+                     help=f"PostgreSQL server URL for the storage tests (default: ${PG_ENV}).")
+
+
+class Storage:
+    """Makes fresh databases of one backend: SQLite files, or PostgreSQL databases."""
+
+    def __init__(self, backend: str, root: Path, server: str | None = None) -> None:
+        self.backend, self.root, self.server = backend, root, server
+        self.created: list[str] = []
+
+    def new(self, name: str = "ki") -> str:
+        """The --db value of a new, empty database."""
+        if self.backend == "sqlite":
+            path = self.root / f"{name}-{len(self.created)}.db"
+            self.created.append(str(path))
+            return str(path)
+        from sqlalchemy import create_engine, text
+
+        db = f"ki_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{db}"'))
+        admin.dispose()
+        self.created.append(db)
+        return make_url(self.server).set(database=db).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        """PostgreSQL: drop this module's databases (FORCE ends connections still pooled)."""
+        if self.backend != "postgresql" or not self.created:
+            return
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for db in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def storage_backends() -> list:
+    return ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=storage_backends())
+def storage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Storage]:
+    if request.param == "postgresql":
+        server = request.config.getoption("--pg-url")
+        if not server:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"CI must test PostgreSQL: set {PG_ENV} (.ci/run starts a server)")
+            pytest.skip(f"no PostgreSQL server: set {PG_ENV}=postgresql+psycopg://… to test it")
+        made = Storage("postgresql", tmp_path_factory.mktemp("pg"), server)
+    else:
+        made = Storage("sqlite", tmp_path_factory.mktemp("sqlite"))
+    yield made
+    made.drop_all()

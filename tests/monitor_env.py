@@ -26,10 +26,11 @@ from monitor.runner import RunOptions, RunSummary, run_once
 class Env:
     web: DemoWeb
     root: Path
+    database: str | None = None  # --db of another backend (conftest's `storage`); default a file
 
     @property
-    def db(self) -> Path:
-        return self.root / "ki.db"
+    def db(self) -> Path | str:
+        return self.database or self.root / "ki.db"
 
     @property
     def feeds(self) -> Path:
@@ -53,10 +54,10 @@ class Env:
 
 
 @contextmanager
-def demo_env(root: Path) -> Iterator[Env]:
+def demo_env(root: Path, database: str | None = None) -> Iterator[Env]:
     root.mkdir(parents=True, exist_ok=True)
     with start_demo_web(demo_sites()) as web:
-        env = Env(web, root)
+        env = Env(web, root, database)
         env.registry.write_text(sources_toml(list(web.sites.values())), "utf-8")
         yield env
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import main
+from storage.db import open_db
 
 
 def ki_monitor(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -61,6 +62,7 @@ def test_bad_option_is_a_usage_error_without_traceback():
 
 
 def test_missing_snapshot_is_one_line(tmp_path: Path):
+    open_db(str(tmp_path / "k.db"))
     result = ki_monitor("snapshots", "show", "999", "--db", str(tmp_path / "k.db"))
     assert_one_line_error(result, "no snapshot 999")
 
@@ -72,3 +74,18 @@ def test_demo_crawls_the_bundled_web_twice_and_writes_feeds(tmp_path: Path):
     feed = feedparser.parse((tmp_path / "demo" / "feeds" / "ki-news.xml").read_bytes())
     assert feed.bozo == 0 and len(feed.entries) >= 5
     assert any("Wuppertal" in e.title for e in feed.entries)
+
+
+def test_shell_completion_as_the_readme_documents_it():
+    import os
+
+    cli = str(Path(sys.executable).parent / "ki-monitor")  # completion keys on the program's name
+    env = {**os.environ, "_KI_MONITOR_COMPLETE": "bash_source"}
+    script = subprocess.run([cli], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert "_ki_monitor_completion" in script.stdout
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    assert '_KI_MONITOR_COMPLETE=bash_source ki-monitor' in readme
+    env = {**os.environ, "_KI_MONITOR_COMPLETE": "bash_complete", "COMP_WORDS": "ki-monitor fee", "COMP_CWORD": "1"}
+    words = subprocess.run([cli], env=env, capture_output=True, text=True, timeout=60)
+    assert words.stdout.split() == ["plain,feed", "plain,feeds"]

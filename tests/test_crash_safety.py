@@ -62,8 +62,8 @@ def reference(tmp_path_factory) -> Counter:
         return feed_signature(env)
 
 
-def test_a_crawl_killed_midway_then_rerun_yields_each_entry_once(tmp_path: Path, reference: Counter):
-    with demo_env(tmp_path / "web") as env:
+def test_a_crawl_killed_midway_then_rerun_yields_each_entry_once(storage, tmp_path: Path, reference: Counter):
+    with demo_env(tmp_path / "web", storage.new()) as env:
         killed: list[int] = []
 
         def on_start(proc: subprocess.Popen) -> None:
@@ -87,7 +87,7 @@ def test_a_crawl_killed_midway_then_rerun_yields_each_entry_once(tmp_path: Path,
 
 
 def test_a_crash_inside_the_differ_transaction_leaves_all_fetches_for_the_rerun(
-        tmp_path: Path, reference: Counter, monkeypatch: pytest.MonkeyPatch):
+        storage, tmp_path: Path, reference: Counter, monkeypatch: pytest.MonkeyPatch):
     real_apply, calls = Differ.apply, []
 
     def apply_then_crash(self, fetch):
@@ -98,7 +98,7 @@ def test_a_crash_inside_the_differ_transaction_leaves_all_fetches_for_the_rerun(
             raise RuntimeError("power cut")
         return real_apply(self, fetch)
 
-    with demo_env(tmp_path / "web") as env:
+    with demo_env(tmp_path / "web", storage.new()) as env:
         monkeypatch.setattr(Differ, "apply", apply_then_crash)
         with pytest.raises(RuntimeError, match="power cut"):
             env.run()
@@ -131,8 +131,8 @@ def ki_monitor_run(env: Env) -> list[str]:
             "--feeds-dir", str(env.feeds)]
 
 
-def test_sigkill_of_ki_monitor_run_then_rerun_yields_each_entry_once(tmp_path: Path, reference: Counter):
-    with demo_env(tmp_path / "web") as env:
+def test_sigkill_of_ki_monitor_run_then_rerun_yields_each_entry_once(storage, tmp_path: Path, reference: Counter):
+    with demo_env(tmp_path / "web", storage.new()) as env:
         proc = subprocess.Popen(ki_monitor_run(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         deadline = time.monotonic() + 60

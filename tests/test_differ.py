@@ -51,10 +51,10 @@ class History:
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory) -> History:
+def history(tmp_path_factory, storage) -> History:
     """Run 1; edit one release materially and one by a date; run 2 (full walk); run 3 unchanged;
     remove one from a listing and answer 410 for another; run 4, a full walk."""
-    with demo_env(tmp_path_factory.mktemp("differ")) as env:
+    with demo_env(tmp_path_factory.mktemp("differ"), storage.new()) as env:
         h = History(env)
         h.runs.append(env.run())
         site = env.web[MUELHEIM]

@@ -26,6 +26,12 @@ def ki_monitor(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
+def db_path(storage) -> str:
+    """SQLite and PostgreSQL (conftest's `storage`)."""
+    return storage.new()
+
+
+@pytest.fixture
 def first_run(demo_web: DemoWeb, db_path: Path, registry: Path, tmp_path: Path):
     feeds = tmp_path / "feeds"
     result = ki_monitor("run", "--db", str(db_path), "--sources", str(registry), "--feeds-dir", str(feeds))

@@ -16,7 +16,7 @@ from monitor_env import Env, demo_env
 from sqlalchemy import select
 
 from monitor.demoweb import Entry
-from monitor.feeds import FeedConfig, feed_specs, write_feeds
+from monitor.feeds import DEFAULT_BASE_URL, FeedConfig, feed_specs, write_feeds
 from storage.db import open_db
 from storage.models import Event, Release
 
@@ -141,7 +141,7 @@ def test_an_updated_release_keeps_its_guid_and_shows_the_mark_and_the_change(fee
 
 def test_the_update_mark_can_be_switched_off(feeds: Feeds, tmp_path: Path):
     with open_db(str(feeds.env.db))() as s:
-        write_feeds(s, tmp_path, config=FeedConfig(show_updates=False))
+        write_feeds(s, tmp_path, DEFAULT_BASE_URL, FeedConfig(show_updates=False))
     parsed = feedparser.parse((tmp_path / "ki-news.xml").read_bytes())
     assert parsed.bozo == 0 and parsed.entries
     assert not any("aktualisiert" in e.title or "Aktualisiert:" in e.description for e in parsed.entries)
@@ -149,8 +149,8 @@ def test_the_update_mark_can_be_switched_off(feeds: Feeds, tmp_path: Path):
 
 def test_feed_size_is_bounded_by_entry_count_and_by_days(feeds: Feeds, tmp_path: Path):
     with open_db(str(feeds.env.db))() as s:
-        write_feeds(s, tmp_path / "n", config=FeedConfig(max_entries=3))
-        write_feeds(s, tmp_path / "d", config=FeedConfig(max_days=800),
+        write_feeds(s, tmp_path / "n", DEFAULT_BASE_URL, FeedConfig(max_entries=3))
+        write_feeds(s, tmp_path / "d", DEFAULT_BASE_URL, FeedConfig(max_days=800),
                     clock=lambda: datetime(2019, 6, 1, tzinfo=UTC))
     full = feeds.parse("updated", "ki-news.xml").entries
     newest = feedparser.parse((tmp_path / "n" / "ki-news.xml").read_bytes()).entries
@@ -168,7 +168,7 @@ def test_xml_invalid_characters_in_scraped_text_are_stripped(feeds: Feeds, tmp_p
         release = s.scalars(select(Release).where(Release.event_id == event.id)).first()
         release.text = "Text mit \x0b Steuerzeichen " + release.text
         s.flush()
-        write_feeds(s, tmp_path, config=FeedConfig())
+        write_feeds(s, tmp_path, DEFAULT_BASE_URL, FeedConfig())
         s.rollback()
     for name in ("ki-news.xml", "ki-news.atom"):
         parsed = feedparser.parse((tmp_path / name).read_bytes())
@@ -179,7 +179,7 @@ def test_xml_invalid_characters_in_scraped_text_are_stripped(feeds: Feeds, tmp_p
 def test_rebuilding_unchanged_data_writes_identical_bytes(feeds: Feeds, tmp_path: Path):
     shutil.copytree(feeds.snapshots["recovered"], tmp_path / "again")
     with open_db(str(feeds.env.db))() as s:
-        write_feeds(s, tmp_path / "again", config=FeedConfig(health_threshold=2))
+        write_feeds(s, tmp_path / "again", DEFAULT_BASE_URL, FeedConfig(health_threshold=2))
     for path in feeds.snapshots["recovered"].iterdir():
         assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes(), path.name
 

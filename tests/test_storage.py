@@ -21,8 +21,8 @@ def test_database_is_created_on_first_use_in_wal_mode(tmp_path: Path):
     assert path.exists()
 
 
-def test_identical_bodies_are_stored_once_and_compressed(tmp_path: Path):
-    factory = open_db(str(tmp_path / "ki.db"))
+def test_identical_bodies_are_stored_once_and_compressed(storage):
+    factory = open_db(storage.new())
     body = "<html><body>Pressemitteilung: Staatssekretärin besucht das KI</body></html>".encode() * 50
     with transaction(factory) as session:
         first = put_body(session, body)

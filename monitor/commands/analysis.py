@@ -10,7 +10,7 @@ from typing import TextIO
 import click
 
 from monitor.analysis import Document, analyze
-from monitor.commands.common import db_option
+from monitor.commands.common import base_url_option, config_option, db_option
 
 
 def _document(line: str, lineno: int) -> Document:
@@ -84,27 +84,30 @@ def eval_cmd(directory: Path, wrong: bool) -> None:
 @click.command("reanalyze")
 @db_option
 @click.option("--feeds-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the feeds (default: beside the database).")  # fmt: skip
-@click.option("--base-url", default="http://127.0.0.1:8470", show_default=True,
-              help="Public URL the feeds are served under.")  # fmt: skip
+              help="Where to write the feeds (default: [run] feeds_dir, else beside the database).")  # fmt: skip
+@base_url_option
+@config_option
 @click.option("--all", "everything", is_flag=True,
               help="Re-run every stored release, not only those analysed by older rules.")  # fmt: skip
-def reanalyze_cmd(db: str | None, feeds_dir: Path | None, base_url: str, everything: bool) -> None:
+def reanalyze_cmd(db: str | None, feeds_dir: Path | None, base_url: str | None, config_file: str | None,
+                  everything: bool) -> None:
     """Re-run the analysis on stored releases after rules or knowledge changed, regroup events
     and rewrite the feeds. Feed entries keep their GUIDs and publication dates, so old releases
     are not announced as new."""
     from monitor.analysis import ANALYSIS_VERSION
-    from monitor.feeds import write_feeds
-    from monitor.runner import RunOptions
+    from monitor.clock import now
+    from monitor.config import load_config
     from monitor.understand import Understanding
     from storage.db import open_db, transaction
 
-    opts = RunOptions(db=db, feeds_dir=feeds_dir, base_url=base_url)
+    cfg = load_config(config_file)
+    db = db or cfg.db
+    target = cfg.feed_target(db, feeds_dir, base_url)
     factory = open_db(db)
     with transaction(factory) as session:
-        changed = Understanding(session, opts.clock).run(everything=everything)
+        changed = Understanding(session, now).run(everything=everything)
     with factory() as session:
-        write_feeds(session, opts.feeds_path, opts.base_url)
+        target.write(session)
     click.echo(
-        f"analysis {ANALYSIS_VERSION}: {len(changed)} releases changed; feeds written to {opts.feeds_path}"
+        f"analysis {ANALYSIS_VERSION}: {len(changed)} releases changed; feeds written to {target.folder}"
     )

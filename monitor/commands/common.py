@@ -15,6 +15,23 @@ sources_option = click.option(
     help="Source registry TOML (default: $KI_MONITOR_SOURCES, else the bundled registry).",
 )
 
+config_option = click.option("--config", "config_file", envvar="KI_MONITOR_CONFIG", metavar="FILE",
+                             type=click.Path(dir_okay=False),
+                             help="Configuration TOML (default: $KI_MONITOR_CONFIG, else <data dir>/ki-monitor.toml if present).")
+base_url_option = click.option("--base-url", metavar="URL",
+                               help="Public URL the feeds are served under, used in feed links "
+                                    "(default: [run] base_url of the config file, else http://127.0.0.1:8470).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of a table.")
+
+EX_FAILED = 1  # every source failed, or the run could not start
+EX_PARTIAL = 3  # the run completed, but some sources failed
+EXIT_BY_STATUS = {"ok": 0, "partial": EX_PARTIAL, "failed": EX_FAILED}
+
+
+def exit_code_of(status: str) -> int:
+    """The exit code of a finished run's status, as the README documents it."""
+    return EXIT_BY_STATUS.get(status, EX_FAILED)
+
 
 class Failure(click.ClickException):
     """A problem the user can fix; printed as one line, exit code 1."""

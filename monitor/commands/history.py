@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from monitor.clock import BERLIN, aware
-from monitor.commands.common import db_option, describe_channels
-from monitor.commands.schedule import config_option, load
+from monitor.commands.common import config_option, db_option, describe_channels, json_option
+from monitor.commands.schedule import load
 from monitor.health import failing_sources
 from monitor.lock import RUN_LOCK, SCHEDULER_LOCK, holder_of, stale
-from storage.db import open_db
+from storage.db import open_read_only, read_engine
 from storage.models import Lock, Run, RunSource
 
 console = Console(highlight=False)
@@ -107,11 +107,11 @@ def print_run(rec: dict, channels: bool = True) -> None:
 @click.command()
 @db_option
 @click.option("--last", type=click.IntRange(1), default=5, show_default=True, help="How many runs, newest first.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@json_option
 def runs(db, last, as_json) -> None:
     """Run history: per run and source, requests, responses by status, bytes, changes, errors, time."""
     _wide_when_piped()
-    with open_db(db)() as session:
+    with open_read_only(db)() as session:
         records = [run_record(r) for r in recent_runs(session, last)]
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
@@ -127,7 +127,7 @@ def runs(db, last, as_json) -> None:
 def status_record(db: str | None, failing_after: int) -> dict:
     from monitor.scheduler import stored_next_runs
 
-    factory = open_db(db)
+    factory = open_read_only(db)
     with factory() as session:
         finished = session.scalars(select(Run).options(selectinload(Run.sources)).where(Run.status != "running")
                                    .order_by(Run.started_at.desc(), Run.id.desc()).limit(1)).first()
@@ -135,7 +135,7 @@ def status_record(db: str | None, failing_after: int) -> dict:
         failing = failing_sources(session, failing_after)
         sched_row = session.get(Lock, SCHEDULER_LOCK)
         scheduler_alive = sched_row is not None and not stale(sched_row)
-    jobs = stored_next_runs(db)
+    jobs = stored_next_runs(read_engine(db))
     run_holder = holder_of(factory, RUN_LOCK)
     return {
         "scheduler": {"running": scheduler_alive,
@@ -157,7 +157,7 @@ def status_record(db: str | None, failing_after: int) -> dict:
 @db_option
 @click.option("--failing-after", type=click.IntRange(1),
               help="Report sources failing or empty this many runs in a row  [config default: 3]")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def status(config_file, db, failing_after, as_json) -> None:
     """Next scheduled run, the last run's result and the sources that keep failing."""
     _wide_when_piped()

@@ -1,26 +1,36 @@
 """``run``, ``feed`` and ``demo``: the main job, by hand or on the bundled demo web.
 
-``run`` exit codes: 0 when the run completed (``ok`` or ``partial``), 1 when it failed, 75
+``run`` exit codes: 0 when every source succeeded (``ok``), 3 when some failed (``partial``), 1
+when all failed or the run could not start (``failed``), 75
 (EX_TEMPFAIL) with ``--no-wait`` when another run holds the lock, 128 + signal number (130 for
 Ctrl-C, 143 for SIGTERM) when it was stopped; what it fetched until then is kept.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from monitor.commands.common import db_option, describe_channels, sources_option
+from monitor.commands.common import (
+    base_url_option,
+    db_option,
+    describe_channels,
+    exit_code_of,
+    sources_option,
+)
 from monitor.commands.schedule import BusyFailure, config_option, parse_settings, set_option
 from monitor.config import load_config
 from monitor.lock import RUN_LOCK, Busy, Cancelled, Holder, hold
-from monitor.process import stop_on_signals
+from monitor.places import log_file_for
+from monitor.process import setup_logging, stop_on_signals
 from monitor.runner import (
     RunOptions,
     RunSummary,
@@ -29,17 +39,15 @@ from monitor.runner import (
     run_once,
     select_sources,
 )
-from storage.db import data_dir, open_db
+from storage.db import data_dir, open_db, open_existing
 
 console = Console(highlight=False)
 
 feeds_dir_option = click.option("--feeds-dir", type=click.Path(file_okay=False, path_type=Path),
                                 help="Where to write the feeds (default: beside the database).")
-base_url_option = click.option("--base-url", default="http://127.0.0.1:8470", show_default=True,
-                               help="Public URL the feeds are served under (used in feed links).")
 
 
-def print_summary(summary: RunSummary) -> None:
+def print_summary(summary: RunSummary, log_file: str | Path | None = None) -> None:
     table = Table(title=f"Run {summary.run_id}: {summary.status}", title_justify="left")
     for col in ("source", "status", "found by", "requests", "new", "updated", "removed", "errors"):
         table.add_column(col, justify="left" if col in ("source", "status", "found by") else "right")
@@ -48,12 +56,31 @@ def print_summary(summary: RunSummary) -> None:
         table.add_row(rs.source_id, rs.status, describe_channels(rs.channels), str(rs.requests), str(rs.new),
                       str(rs.updated), str(rs.removed), str(rs.errors), style=style)
     console.print(table)
-    for rs in summary.sources:
-        if rs.error_text:
-            console.print(f"[red]{rs.source_id}[/red]: {rs.error_text}")
+    failing = [rs for rs in summary.sources if rs.error_text]
+    for rs in failing:
+        console.print(f"[red]{rs.source_id}[/red]: {rs.error_text}", soft_wrap=True)
+    if failing and log_file:
+        console.print(f"Details: {log_file}", soft_wrap=True)
     counts = summary.diff.count()
     console.print(f"{counts['new']} new, {counts['updated']} updated, {counts['removed']} removed. "
                   f"Feeds: {summary.feeds_dir}")
+
+
+@contextmanager
+def details_logged(log_file: str | None, db: str | None) -> Iterator[str]:
+    """The terminal gets one line per failing source (the summary); Scrapy's details,
+    tracebacks included, go to ``--log-file`` (the crawl writes it) or else to the database's
+    log file (rotated). Yields where they are."""
+    if log_file:
+        yield log_file
+        return
+    path = str(log_file_for(db))
+    handler = setup_logging(path, logging.INFO)
+    try:
+        yield path
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
 
 
 def _waiting(holder: Holder) -> None:
@@ -102,10 +129,14 @@ def run(ids, db, sources, since, max_pages, walk, feeds_dir, base_url, log_file,
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
     stop = threading.Event()
+    cfg = load_config(config_file)
+    db, sources = db or cfg.db, sources or cfg.sources
+    target = cfg.feed_target(db, feeds_dir, base_url)
     opts = RunOptions(db=db, sources=sources, ids=tuple(ids), since=since, max_pages=max_pages, walk=walk,
-                      feeds_dir=feeds_dir, base_url=base_url, log_file=log_file, wait=wait,
-                      settings=parse_settings(settings), stop=stop, on_wait=_waiting,
-                      feeds=load_config(config_file).feed_config())
+                      feeds_dir=target.folder, base_url=target.base_url, log_file=log_file, wait=wait,
+                      settings=parse_settings(settings), stop=stop, on_wait=_waiting, feeds=target.config)
+    if not log_file:
+        opts.capture_log, opts.log_level = True, "INFO"
     show = console.is_terminal if progress is None else progress
     display = nullcontext()
     if show:
@@ -113,7 +144,8 @@ def run(ids, db, sources, since, max_pages, walk, feeds_dir, base_url, log_file,
 
         display = LiveProgress(open_db(db), [s.id for s in select_sources(opts)], console)
         opts.on_tick = display.tick
-    with stop_on_signals(stop, _stopping, raise_on_second=True) as received:
+    with (stop_on_signals(stop, _stopping, raise_on_second=True) as received,
+          details_logged(log_file, db) as details):
         try:
             with display:
                 summary = run_once(opts)
@@ -126,12 +158,12 @@ def run(ids, db, sources, since, max_pages, walk, feeds_dir, base_url, log_file,
         except KeyboardInterrupt:
             console.print("Stopped. What was fetched is stored; the next run completes the work.")
             raise SystemExit(128 + received[0] if received else 130) from None
-    print_summary(summary)
+    print_summary(summary, details)
     if summary.status == "interrupted":
         console.print("Stopped before the end. What was fetched is stored; the next run completes the work.")
         raise SystemExit(128 + received[0] if received else 1)
-    if summary.status == "failed":
-        raise SystemExit(1)
+    if exit_code_of(summary.status):
+        raise SystemExit(exit_code_of(summary.status))
 
 
 @click.command()
@@ -141,8 +173,11 @@ def run(ids, db, sources, since, max_pages, walk, feeds_dir, base_url, log_file,
 @config_option
 def feed(db, feeds_dir, base_url, config_file) -> None:
     """Process what hand crawls (`scrapy crawl`) stored and rewrite the feeds."""
-    opts = RunOptions(db=db, feeds_dir=feeds_dir, base_url=base_url, feeds=load_config(config_file).feed_config())
-    factory = open_db(db)
+    cfg = load_config(config_file)
+    db = db or cfg.db
+    target = cfg.feed_target(db, feeds_dir, base_url)
+    opts = RunOptions(db=db, feeds_dir=target.folder, base_url=target.base_url, feeds=target.config)
+    factory = open_existing(db)
     # A run in progress diffs the same fetches: wait for it rather than race it.
     with hold(factory, RUN_LOCK, "feed command", wait=True, on_wait=_waiting):
         result = post_process(factory, None, opts)

@@ -1,9 +1,10 @@
 """``schedule``: run the whole job every day (and sources with an interval more often).
 
 Exit codes: 0 after a clean stop (SIGTERM or Ctrl-C: the run in progress stops its crawl
-safely and keeps what it fetched). ``--once``: 0 when the run completed (``ok`` or ``partial``),
-1 when it failed, 75 (EX_TEMPFAIL) when another run held the lock and ``on_busy = "skip"``,
-128 + signal number (143 for SIGTERM, 130 for Ctrl-C) when it was stopped before the end.
+safely and keeps what it fetched). ``--once``: 0 when every source succeeded (``ok``), 3 when
+some failed (``partial``), 1 when all failed (``failed``), 75 (EX_TEMPFAIL) when another run
+held the lock and ``on_busy = "skip"``, 128 + signal number (143 for SIGTERM, 130 for Ctrl-C)
+when it was stopped before the end.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ import threading
 
 import click
 
-from monitor.commands.common import Failure, db_option, sources_option
+from monitor.commands.common import (
+    Failure,
+    config_option,
+    db_option,
+    exit_code_of,
+    sources_option,
+)
 from monitor.config import Config, ConfigError, load_config
 from monitor.lock import Busy, Cancelled
 from monitor.process import setup_logging, stop_on_signals
@@ -40,9 +47,6 @@ def parse_settings(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-config_option = click.option("--config", "config_file", envvar="KI_MONITOR_CONFIG", metavar="FILE",
-                             type=click.Path(dir_okay=False),
-                             help="Configuration TOML (default: $KI_MONITOR_CONFIG, else <data dir>/ki-monitor.toml if present).")
 set_option = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
                           help="A Scrapy setting for the crawl (repeatable), e.g. DOWNLOAD_DELAY=2.")
 
@@ -140,9 +144,9 @@ def _run_once(cfg: Config) -> int:
             except KeyboardInterrupt:
                 return _exit_code_for(received) or 130
         log.info("%s", describe(summary))
-        print_summary(summary)
+        print_summary(summary, cfg.log_file)
         if summary.status == "interrupted":
             return _exit_code_for(received) or 1
-        return 1 if summary.status == "failed" else 0
+        return exit_code_of(summary.status)
     finally:
         logging.getLogger().removeHandler(handler)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import date
@@ -12,9 +13,9 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from monitor.commands.common import Failure, db_option
+from monitor.commands.common import Failure, db_option, json_option
 from scrapers.encoding import decode_html
-from storage.db import open_db
+from storage.db import open_read_only
 from storage.models import Fetch
 from storage.snapshots import get_body
 
@@ -33,7 +34,8 @@ def snapshots() -> None:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Fetched on or after YYYY-MM-DD.")
 @click.option("--kind", type=click.Choice(["release", "listing", "feed", "sitemap"]))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
-def list_(db, source_id, url, since, kind, limit) -> None:
+@json_option
+def list_(db, source_id, url, since, kind, limit, as_json) -> None:
     """List stored snapshots, newest first."""
     query = select(Fetch).order_by(Fetch.id.desc()).limit(limit)
     if source_id:
@@ -44,8 +46,11 @@ def list_(db, source_id, url, since, kind, limit) -> None:
         query = query.where(Fetch.fetched_at >= since)
     if kind:
         query = query.where(Fetch.kind == kind)
-    with open_db(db)() as session:
+    with open_read_only(db)() as session:
         rows = session.scalars(query).all()
+        if as_json:
+            click.echo(json.dumps([snapshot_record(f) for f in rows], ensure_ascii=False, indent=1))
+            return
         table = Table(box=None)
         for col in ("id", "fetched (UTC)", "source", "kind", "status", "published", "title / url"):
             table.add_column(col)
@@ -59,6 +64,12 @@ def list_(db, source_id, url, since, kind, limit) -> None:
         out.print(table if rows else "No snapshots match.")
 
 
+def snapshot_record(f: Fetch) -> dict:
+    return {"id": f.id, "fetched": f.fetched_at.isoformat(), "source": f.source_id, "kind": f.kind,
+            "status": f.status, "not_modified": bool(f.not_modified), "url": f.url, "final_url": f.final_url,
+            "title": f.title, "published": f.published.isoformat() if isinstance(f.published, date) else None}
+
+
 @snapshots.command("show")
 @click.argument("snapshot_id", type=int)
 @db_option
@@ -66,7 +77,7 @@ def list_(db, source_id, url, since, kind, limit) -> None:
 @click.option("--text", "mode", flag_value="text", help="Only the extracted text.")
 def show(snapshot_id, db, mode) -> None:
     """Show one snapshot: metadata and extracted text (or the raw body)."""
-    with open_db(db)() as session:
+    with open_read_only(db)() as session:
         fetch = session.get(Fetch, snapshot_id)
         if fetch is None:
             raise Failure(f"no snapshot {snapshot_id}; see `ki-monitor snapshots list`")
@@ -125,7 +136,7 @@ def diff_(ids, url, db, context, color) -> None:
 
     if bool(url) == bool(ids) or (ids and len(ids) != 2):
         raise click.UsageError("give two snapshot ids (A B) or --url URL")
-    with open_db(db)() as session:
+    with open_read_only(db)() as session:
         if url:
             a, b = _last_two_versions(session, url)
         else:
@@ -164,7 +175,7 @@ def export(warc_path: Path, db, since, source_id) -> None:
     from storage.warc import export_warc
 
     tmp = warc_path.with_name(f".{warc_path.name}.part")
-    with open_db(db)() as session, tmp.open("wb") as out:
+    with open_read_only(db)() as session, tmp.open("wb") as out:
         stats = export_warc(session, out, since, source_id, compress=warc_path.suffix == ".gz",
                             filename=warc_path.name)
     tmp.replace(warc_path)  # a half-written WARC never carries the final name

@@ -4,19 +4,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
+
+from monitor.feeds import DEFAULT_BASE_URL, FeedConfig, FeedTarget
 
 
 @dataclass(frozen=True)
 class WebConfig:
     db: str | None
     feeds_dir: Path
-    base_url: str = "http://127.0.0.1:8470"
+    base_url: str = DEFAULT_BASE_URL
     token: str | None = None  # required for changes when listening beyond 127.0.0.1
     read_only: bool = True
+    feeds: FeedConfig = field(default_factory=FeedConfig)  # `serve` passes the config file's
+
+    @property
+    def feed_target(self) -> FeedTarget:
+        """How the feeds are rewritten after a correction: same folder, URL and settings as
+        ``serve`` was started with."""
+        return FeedTarget(self.feeds_dir, self.base_url, self.feeds)
 
 
 def create_app(config: WebConfig) -> Flask:
@@ -31,4 +40,8 @@ def create_app(config: WebConfig) -> Flask:
     from monitor.web.atlas import atlas_bp
 
     app.register_blueprint(atlas_bp)
+
+    from monitor.web.ops import ops_bp
+
+    app.register_blueprint(ops_bp)
     return app

@@ -20,12 +20,14 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.http import http_date
 
-from monitor.feeds import FORMATS, FeedConfig, FeedSpec, feed_specs
+from monitor.feeds import FeedConfig, FeedSpec, feed_specs
 from scrapers.sources import SLUG
 
 feeds_bp = Blueprint("feeds", __name__)
 
-MIME = {"xml": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
+MIME = {"xml": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8",
+        "json": "application/feed+json; charset=utf-8"}
+KINDS = {"RSS": "xml", "Atom": "atom", "JSON Feed": "json"}  # as the index names them
 MAIN = ("ki-news", "besuche", "foerderung", "status")
 GZIP_MIN = 512  # smaller bodies are not worth compressing
 
@@ -96,16 +98,17 @@ def _link_tags(slugs: list[str] | None = None) -> str:
     specs = _specs()
     chosen = [specs[s] for s in (slugs or list(specs)) if s in specs]
     return "\n".join(
-        f'<link rel="alternate" type="{MIME[ext].split(";")[0]}" title="{escape(s.title)} ({fmt.upper()})" '
+        f'<link rel="alternate" type="{MIME[ext].split(";")[0]}" title="{escape(s.title)} ({kind})" '
         f'href="/feeds/{s.slug}.{ext}">'
-        for s in chosen for fmt, ext in FORMATS.items()
+        for s in chosen for kind, ext in KINDS.items()
     )
 
 
 def _section(title: str, specs: list[FeedSpec]) -> str:
     rows = "".join(
-        f'<li>{escape(s.title)}: <a href="/feeds/{s.slug}.xml">RSS</a> · <a href="/feeds/{s.slug}.atom">Atom</a>'
-        f"<br><small>{escape(s.description)}</small></li>" for s in specs
+        f'<li>{escape(s.title)}: '
+        + " · ".join(f'<a href="/feeds/{s.slug}.{ext}">{kind}</a>' for kind, ext in KINDS.items())
+        + f"<br><small>{escape(s.description)}</small></li>" for s in specs
     )
     return f"<h2>{escape(title)}</h2><ul>{rows}</ul>"
 
@@ -118,7 +121,8 @@ def index_html() -> str:
     return (
         '<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8"><title>KI-Monitor NRW – Feeds</title>\n'
         f"{_link_tags()}\n</head><body><h1>KI-Monitor NRW – Feeds</h1>"
-        "<p>Besuche und Förderung der Kommunalen Integrationszentren in NRW als RSS 2.0 und Atom. "
+        "<p>Besuche und Förderung der Kommunalen Integrationszentren in NRW als RSS 2.0, Atom und "
+        "JSON Feed (alle auf einmal abonnieren: <a href=\"/feeds.opml\">OPML</a>). "
         "Feed-Reader finden die Feeds auch über die Adresse dieser Seite.</p>"
         f"{_section('Übersicht', main)}{_section('Regierungsbezirke', rbs)}"
         f"{_section('Kommunale Integrationszentren', kis)}</body></html>"

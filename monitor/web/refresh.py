@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.feeds import write_feeds
+from monitor.feeds import FeedTarget
 
 log = logging.getLogger(__name__)
 
 
 class FeedRefresher:
-    def __init__(self, factory: sessionmaker[Session], feeds_dir: Path, base_url: str) -> None:
-        self.factory, self.feeds_dir, self.base_url = factory, feeds_dir, base_url
+    def __init__(self, factory: sessionmaker[Session], target: FeedTarget) -> None:
+        self.factory, self.target = factory, target
         self._lock = threading.Lock()
         self._pending = False
         self._idle = threading.Event()
@@ -47,6 +46,6 @@ class FeedRefresher:
                 self._pending = False
             try:
                 with self.factory() as session:
-                    write_feeds(session, self.feeds_dir, self.base_url)
+                    self.target.write(session)
             except Exception:  # noqa: BLE001 - the next run rewrites the feeds anyway
                 log.exception("rewriting the feeds after a correction failed")

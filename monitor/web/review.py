@@ -32,7 +32,7 @@ from monitor.web.textview import diff_rows, highlight, visible_text
 from scrapers.encoding import decode_html
 from scrapers.kis import load_kis, regierungsbezirke
 from scrapers.sources import slugify
-from storage.db import open_db
+from storage.db import open_db, open_read_only
 from storage.models import Fetch, Release
 from storage.snapshots import get_body
 
@@ -56,7 +56,8 @@ def config():
 def factory() -> sessionmaker[Session]:
     found: sessionmaker[Session] | None = current_app.extensions.get("review_db")
     if found is None:
-        found = current_app.extensions["review_db"] = open_db(config().db)
+        found = current_app.extensions["review_db"] = \
+            open_read_only(config().db) if config().read_only else open_db(config().db)
     return found
 
 
@@ -69,8 +70,7 @@ def db() -> Session:
 def refresher() -> FeedRefresher:
     found: FeedRefresher | None = current_app.extensions.get("review_feeds")
     if found is None:
-        found = current_app.extensions["review_feeds"] = FeedRefresher(factory(), config().feeds_dir,
-                                                                       config().base_url)
+        found = current_app.extensions["review_feeds"] = FeedRefresher(factory(), config().feed_target)
     return found
 
 
