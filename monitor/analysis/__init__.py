@@ -58,7 +58,7 @@ def _office_years(found: list[visitors.Visitor]) -> range | None:
     years: set[int] = set()
     for v in found:
         for o in visitors.officials():
-            if o.name == v.name:
+            if o.name == (v.listed or v.name):
                 for _, start, end in o.offices:
                     years.update(range(start.year, (end or dt.date.today()).year + 1))
     return range(min(years), max(years) + 1) if years else None

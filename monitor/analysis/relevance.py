@@ -64,6 +64,8 @@ ABBREV_ALONE = pattern("ki_terms", "abbrev_alone", flags=0)
 INTEGRATION_CONTEXT = pattern("ki_terms", "integration_context")
 # How far into the body a visit under a KI title, or a handed-over grant, must be told.
 _OPENING = 4
+# Sentences after a visit to the host building in which the KI may be named.
+_HOST_WINDOW = 5
 
 
 @dataclass
@@ -218,12 +220,14 @@ def host_visit(page: Page, allow_abbrev: bool) -> str | None:
             continue
         if title_ki and i < _OPENING:
             return s
+        # At the host building the KI may be presented to the visitor ("Der Landrat hatte sie
+        # eingeladen, um ihr das Integrationszentrum vorzustellen"): only an event or another
+        # state breaks the link there.
         if HOST_PLACE.search(s) and (
             title_ki
             or any(
-                ki_matches(k, allow_abbrev) and not PASSAGE_BLOCK.search(k)
-                and not foreign_sentence(k)
-                for k in seq[max(0, i - 2) : i + 3]
+                ki_matches(k, allow_abbrev) and not EVENT.search(k) and not foreign_sentence(k)
+                for k in seq[max(0, i - 2) : i + _HOST_WINDOW]
             )
         ):  # fmt: skip
             return s
