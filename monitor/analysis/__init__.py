@@ -88,6 +88,12 @@ def analyze(doc: Document) -> Analysis:
     found = kis.resolve(page, doc.url, sig.allow_abbrev, passage, paying)
     result.ki = found.kis
     evidence.extend(found.evidence)
+    listed = amounts.per_ki(page.lines) if label == "funding" else []
+    if len(listed) >= 2:  # a list of allocations per KI: those KIs, those amounts
+        result.ki = list(dict.fromkeys(ki for ki, _ in listed))
+        evidence.extend(f"allocation listed for {ki}: {a.sentence}" for ki, a in listed)
+        known = {a.value for a in money}
+        money += [a for _, a in listed if a.value not in known]
     if label == "visit":
         result.visitors = [v.label() for v in people]
         evidence.extend(f"visitor: {v.label()}" for v in people)
