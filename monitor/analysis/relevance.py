@@ -312,6 +312,38 @@ def handover(page: Page, allow_abbrev: bool) -> str | None:
     return None
 
 
+def lookalike_subject(page: Page, sig: Signals) -> str | None:
+    """Why the page is about a look-alike (an Integrationsrat, an Integrationsagentur, a town's
+    Integrationsbeauftragte ...) with the KI only beside it, or None. The look-alike opens the
+    body and is named more often than the KI, and the title does not name the KI: "Der
+    Integrationsrat der Stadt Hamm lädt zur Interkulturellen Woche ein. ... Unterstützt wird
+    der Integrationsrat vom Kommunalen Integrationszentrum. ... Der Integrationsrat freut sich
+    auf viele Gäste." is about the Integrationsrat."""
+    if ki_matches(page.title, sig.allow_abbrev) or not page.lead:
+        return None
+    opening = NEGATIVE_TOPIC.search(page.lead[0])
+    if not opening:
+        return None
+    body = [page.title, *page.sentences]
+    lookalike = sum(len(list(NEGATIVE_TOPIC.finditer(s))) for s in body)
+    ki = sum(len(ki_matches(s, sig.allow_abbrev)) for s in body)
+    if lookalike > ki:
+        return f"about '{opening[0]}' ({lookalike} mentions), the KI only beside it ({ki})"
+    return None
+
+
+def elsewhere_visit(title: str, allow_abbrev: bool) -> str | None:
+    """The place a title's visit is bound for when that is a school, job centre, shelter,
+    association ... and no KI: "Ministerin besucht Grundschule in Unna", "Staatssekretär zu
+    Gast im Jobcenter". A KI that helped there is named in the body only: the news is the
+    other place (a look-alike, irrelevant). "Ministerin besucht Schule und Integrationszentrum"
+    names the KI and is not caught."""
+    if ki_matches(title, allow_abbrev) or not VISIT.search(title):
+        return None
+    target = other_target(title)
+    return target[0] if target else None
+
+
 @dataclass
 class Decision:
     label: str
@@ -332,6 +364,12 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
     if negative and page.title not in sig.ki_sentences and not scope_in_head:
         return Decision(
             "irrelevant", [*ev, f"title is about '{negative[0]}', not a KI: {page.title}"]
+        )
+    if lookalike := lookalike_subject(page, sig):
+        return Decision("irrelevant", [*ev, lookalike])
+    if target := elsewhere_visit(page.title, sig.allow_abbrev):
+        return Decision(
+            "irrelevant", [*ev, f"title tells a visit of '{target}', not of a KI: {page.title}"]
         )
     if not sig.ki_sentences and not scope_in_head:
         why = "no KI term in the text" + (
