@@ -16,7 +16,7 @@ from .text import segment
 
 # Bump whenever rules or knowledge files change: ``ki-monitor reanalyze`` re-runs stored
 # releases whose analysis carries an older version.
-ANALYSIS_VERSION = "2026.1"
+ANALYSIS_VERSION = "2026.2"
 
 LABELS = ("visit", "funding", "other", "irrelevant")
 

@@ -52,6 +52,7 @@ EVENT = pattern("visit_words", "event_context")
 NEGATIVE_TOPIC = pattern("negative_topics", "terms")
 OTHER_TARGET = pattern("visit_words", "other_targets")
 PASSAGE_BLOCK = pattern("visit_words", "passage_blocking")
+HOST_BLOCK = pattern("visit_words", "host_blocking")
 TITLE_SUPPORT = pattern("funding_words", "title_support")
 BARE = pattern("needs_nrw_signal", "terms")
 NRW_SIGNAL = pattern("nrw_signals", "terms", flags=0)
@@ -221,12 +222,13 @@ def host_visit(page: Page, allow_abbrev: bool) -> str | None:
         if title_ki and i < _OPENING:
             return s
         # At the host building the KI may be presented to the visitor ("Der Landrat hatte sie
-        # eingeladen, um ihr das Integrationszentrum vorzustellen"): only an event or another
-        # state breaks the link there.
+        # eingeladen, um ihr das Integrationszentrum vorzustellen"): an invitation does not
+        # break the link there; KI representatives, an event or another state do.
         if HOST_PLACE.search(s) and (
             title_ki
             or any(
                 ki_matches(k, allow_abbrev) and not EVENT.search(k) and not foreign_sentence(k)
+                and not HOST_BLOCK.search(k)
                 for k in seq[max(0, i - 2) : i + _HOST_WINDOW]
             )
         ):  # fmt: skip
@@ -332,18 +334,6 @@ def lookalike_subject(page: Page, sig: Signals) -> str | None:
     return None
 
 
-def elsewhere_visit(title: str, allow_abbrev: bool) -> str | None:
-    """The place a title's visit is bound for when that is a school, job centre, shelter,
-    association ... and no KI: "Ministerin besucht Grundschule in Unna", "Staatssekretär zu
-    Gast im Jobcenter". A KI that helped there is named in the body only: the news is the
-    other place (a look-alike, irrelevant). "Ministerin besucht Schule und Integrationszentrum"
-    names the KI and is not caught."""
-    if ki_matches(title, allow_abbrev) or not VISIT.search(title):
-        return None
-    target = other_target(title)
-    return target[0] if target else None
-
-
 @dataclass
 class Decision:
     label: str
@@ -367,10 +357,6 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
         )
     if lookalike := lookalike_subject(page, sig):
         return Decision("irrelevant", [*ev, lookalike])
-    if target := elsewhere_visit(page.title, sig.allow_abbrev):
-        return Decision(
-            "irrelevant", [*ev, f"title tells a visit of '{target}', not of a KI: {page.title}"]
-        )
     if not sig.ki_sentences and not scope_in_head:
         why = "no KI term in the text" + (
             " (programme named only in passing)" if sig.scope_sentences else ""
