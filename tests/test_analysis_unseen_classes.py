@@ -257,3 +257,17 @@ def test_another_states_government_is_no_nrw_marker() -> None:
         "Brandenburg. Es berät Zugewanderte in der Lausitz.",
     )
     assert a.label == "irrelevant", a.evidence
+
+
+@pytest.mark.parametrize(
+    "verb",
+    ["informierte sie sich über", "machte sie sich ein Bild von", "verschaffte sie sich einen Eindruck von"],
+)
+def test_a_visit_told_with_the_pronoun_before_sich_is_a_visit(verb: str) -> None:
+    a = _an(
+        "Ministerin in Hamm",
+        f"Ministerin Anna Muster war am Dienstag in Hamm. Im Rathaus {verb} der Arbeit des "
+        "Kommunalen Integrationszentrums. Die Leiterin stellte die Projekte vor.",
+    )
+    assert a.label == "visit", a.evidence
+    assert a.ki == ["Hamm"]
