@@ -116,6 +116,10 @@ def test_a_municipal_integration_commissioner_in_the_title_stays_a_look_alike() 
         ("Pressemitteilung · Ministerium für Arbeit · 18.04.2013", dt.date(2013, 4, 18)),
         ("17.08.2023 | 18:30 Uhr", dt.date(2023, 8, 17)),
         ("13. Juni 2023 um 18:05 Uhr | Lesedauer: 2 Minuten", dt.date(2023, 6, 13)),
+        ("Musterstadt (ots) - 12.03.2019", dt.date(2019, 3, 12)),
+        ("12.03.2019 / Pressestelle", dt.date(2019, 3, 12)),
+        ("Di, 12.03.2019 - 10:15", dt.date(2019, 3, 12)),
+        ("Erstellt: 12. März 2019", dt.date(2019, 3, 12)),
     ],
 )
 def test_a_date_line_in_the_page_head_is_the_publication_date(head: str, day: dt.date) -> None:
@@ -125,6 +129,15 @@ def test_a_date_line_in_the_page_head_is_the_publication_date(head: str, day: dt
         "vorgestellt, mit Kursen für Eltern und Schulen.\n"
     )
     assert pubdate.find(text, title="Neues aus dem Kreis") == day
+
+
+def test_an_event_date_line_in_the_head_is_no_publication_date() -> None:
+    text = (
+        "Kreis Musterland\nNeues aus dem Kreis\nWann: 12.03.2019\n"
+        "Das Kommunale Integrationszentrum hat sein Programm für das neue Jahr vorgestellt, "
+        "mit Kursen für Eltern und Schulen.\n"
+    )
+    assert pubdate.find(text, title="Neues aus dem Kreis") is None
 
 
 def test_teasers_of_other_releases_and_body_dates_are_no_head_date() -> None:

@@ -18,9 +18,10 @@ Order, strongest first:
    also after an author ("Von Anna Beispiel, Mittwoch, 3. Mai 2017, 9:12 Uhr").
 4a. A date line in the page head (analysis 2026.2: the lines before the body's first
    paragraph): a date after a place ("Bergisch Gladbach, 05.11.2019", "Kreis Borken,
-   02.08.2017"), as one segment of a line cut by "·" or "|" ("Pressemitteilung · Ministerium
-   für Arbeit · 18.04.2013", "17.08.2023 | 18:30 Uhr", "13. Juni 2023 um 18:05 Uhr |
-   Lesedauer: 2 Minuten"). A teaser line "12.04.2023 – Kreistag beschließt ..." is no date
+   02.08.2017", "Musterstadt (ots) - 12.03.2019"), as one segment of a line cut by "·", "|"
+   or " / " ("Pressemitteilung · Ministerium für Arbeit · 18.04.2013", "17.08.2023 | 18:30
+   Uhr", "13. Juni 2023 um 18:05 Uhr | Lesedauer: 2 Minuten", "12.03.2019 / Pressestelle",
+   "Di, 12.03.2019 - 10:15"). A teaser line "12.04.2023 – Kreistag beschließt ..." is no date
    line: its segment holds more than the date.
 5. A date in the URL, year first (``/2016/06/23/``) or day first (``/18-01-2024-...``).
 6. The rest of ``scrapers.dates.find_published`` (bare date lines, "heute (2. August)",
@@ -60,7 +61,7 @@ from scrapers.dates import (  # the crawler's own count of bare date lines, not 
 _LABELLED = re.compile(
     r"(?im)^[\s\[(|•-]*(?:(?:meldung|artikel|nachricht|news|mitteilung|presseinfo|eintrag|"
     r"presse(?:mitteilung|information|meldung)(?:\s+nr\.\s*[\d/.-]+)?)\s+vom|meldungsdatum|"
-    r"ver[öo]ffentlicht(?:\s+am)?|herausgegeben\s+am|erstellt\s+am)\s*:?\s*"
+    r"ver[öo]ffentlicht(?:\s+am)?|herausgegeben\s+am|erstellt(?:\s+am)?)\s*:?\s*"
     rf"(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})"
 )
 # "Datum 02.08.2017" / "Datum: 02.08.2017" at the start of a line.
@@ -80,10 +81,11 @@ _BYLINE = re.compile(
 )
 _URL_DAY_FIRST = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)[-_.](?P<m>[01]?\d)[-_.](?P<y>(?:19|20)\d{2})(?!\d)")
 _HEAD_SEGMENT = re.compile(
-    r"(?i)^(?:[A-ZÄÖÜ][\wäöüß.()/-]*(?:\s+[\wäöüßÄÖÜ.()/-]+){0,3},\s*)?"
-    rf"(?:{WEEKDAYS},?\s*)?(?P<date>{DATE}),?(?:\s*(?:um\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:Uhr)?)?$"
+    r"(?i)^(?:[A-ZÄÖÜ][\wäöüß.()/-]*(?:\s+[\wäöüßÄÖÜ.()/-]+){0,3}(?:,|\s+[–-])\s*)?"
+    rf"(?:{WEEKDAYS},?\s*)?(?P<date>{DATE}),?"
+    r"(?:\s*[–-]?\s*(?:um\s+)?\d{1,2}[:.]\d{2}\s*(?:Uhr)?)?$"
 )
-_SEGMENT_CUT = re.compile(r"\s+[·|•]\s+|\s*\|\s*")
+_SEGMENT_CUT = re.compile(r"\s+[·|•/]\s+|\s*\|\s*")
 _HEAD_LINES = 15
 _TITLE_WINDOW = 2  # lines before and after the title line
 _EDGE_LINES = 12
