@@ -284,3 +284,35 @@ def test_a_visit_told_with_the_pronoun_before_sich_is_a_visit(verb: str) -> None
     )
     assert a.label == "visit", a.evidence
     assert a.ki == ["Hamm"]
+
+
+def test_money_atop_a_press_listing_for_something_else_is_no_funding() -> None:
+    a = analyze(Document(
+        url="https://www.example-kreis.de/presse",
+        title="Pressemitteilungen",
+        text="Pressemitteilungen\n12.03.2019\nKreis fördert Sportvereine mit 50.000 Euro\n"
+             "Der Kreis unterstützt die Sportvereine mit 50.000 Euro für neue Geräte und Trainer.\n"
+             "10.03.2019\nKommunales Integrationszentrum lädt zum Elterncafé\n"
+             "Das Kommunale Integrationszentrum lädt Eltern jeden Dienstag ab 10 Uhr ins Kreishaus ein.\n",
+    ))  # fmt: skip
+    assert a.label != "funding", a.evidence
+    assert a.amounts_eur == [50000]  # listed, but not as the news
+
+
+def test_a_budget_title_without_integration_work_is_no_funding() -> None:
+    a = _an(
+        "Haushalt 2020 verabschiedet",
+        "Der Kreistag hat den Haushalt 2020 verabschiedet. Er umfasst 450 Millionen Euro. Für "
+        "Straßen sind 12 Millionen Euro vorgesehen. Auch das Kommunale Integrationszentrum "
+        "bekommt zwei neue Stellen. Das Kommunale Integrationszentrum betreut damit mehr Familien.",
+    )
+    assert a.label != "funding", a.evidence
+
+
+def test_a_grant_for_integration_work_under_a_money_title_stays_funding() -> None:
+    a = _an(
+        "Förderbescheid für den Kreis",
+        "Das Kommunale Integrationszentrum des Kreises Soest erhält 90.000 Euro für die Arbeit "
+        "mit Zugewanderten. Den Bescheid überreichte die Bezirksregierung.",
+    )
+    assert a.label == "funding", a.evidence

@@ -300,6 +300,19 @@ def money_is_news(sentence: str) -> bool:
     )  # fmt: skip
 
 
+def money_in_scope(head: list[str], allow_abbrev: bool) -> bool:
+    """Is the money for KIs or municipal integration work: do the title and lead (for money
+    in the title) or the title and the sentence telling the money (for money in the lead)
+    name a KI, a programme in scope, or integration work (Integration, Zugewanderte,
+    Geflüchtete)? "Kreis fördert Sportvereine mit 50.000 Euro" atop a press listing, or "Der
+    Kreistag hat den Haushalt 2020 verabschiedet", is money for something else, even on a page
+    that names the KI further down."""
+    return any(
+        ki_matches(s, allow_abbrev) or scope_matches(s) or INTEGRATION_CONTEXT.search(s)
+        for s in head
+    )
+
+
 def handover(page: Page, allow_abbrev: bool) -> str | None:
     """One of the first body sentences hands money (a Bescheid, Scheck, Landesmittel ...) to a
     KI: "Ministerin Anna Muster überreichte dem Integrationszentrum den Förderbescheid."
@@ -373,6 +386,10 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
     title_money = FUNDING_STRONG.search(page.title)
     title_other = OTHER_TITLE.search(page.title)
     support = _support(page.title, sig.allow_abbrev)
+    if title_money and not money_in_scope(head, sig.allow_abbrev):
+        ev.append(f"money in the title ('{title_money[0]}'), but neither title nor lead names a "
+                  "KI, a programme in scope or integration work")  # fmt: skip
+        title_money = None
     if title_money:
         return Decision("funding", [*ev, f"title frames money ('{title_money[0]}'): {page.title}"])
     if support and support[1] == "programme":
@@ -388,7 +405,11 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
         if not title_other or title_visits:
             return Decision("visit", [*ev, f"visit of the KI: {_quote(visit, 320)}"])
         ev.append(f"visit words, but the title is about '{title_other[0]}'")
-    lead_money = next((s for s in page.lead if money_is_news(s)), None)
+    lead_money = next(
+        (s for s in page.lead
+         if money_is_news(s) and money_in_scope([page.title, s], sig.allow_abbrev)),
+        None,
+    )  # fmt: skip
     if lead_money and (not title_other or support):
         word = FUNDING_STRONG.search(lead_money)[0]
         why = f" after '{support[0]}' a KI in the title" if support and title_other else ""
