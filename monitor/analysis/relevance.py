@@ -8,9 +8,12 @@ Order of the rules (each one explainable from the evidence it returns):
    nothing on it points to NRW (an NRW word, place, host or Land official).
 2. Relevant only with a KI term in the title or prose (navigation lines do not count) or a
    funding programme in scope (Integrationspauschale, KOMM-AN, KIM, Teilhabe- und
-   Integrationsgesetz) in the title or lead. Everything else -> irrelevant.
+   Integrationsgesetz) in the title or lead. Everything else -> irrelevant. So is a page about
+   a look-alike (analysis 2026.2: an Integrationsrat or Integrationsagentur opening the body
+   and named more often than the KI, :func:`lookalike_subject`).
 3. The title frames money (Förderbescheid, Landesmittel, Scheckübergabe, finanziert ...)
-   -> funding, even if a minister hands it over.
+   -> funding, even if a minister hands it over; only money for KIs or integration work
+   counts (2026.2, :func:`money_in_scope`), in the title as in the lead (step 5).
 4. A state/federal office holder and a sentence where a visiting word and a KI term meet with
    nothing like "mit Vertretern des KI" between them, or a paragraph telling it in two sentences
    (the visitor visits in one, the KI is the place in the next) -> visit, unless the title
