@@ -54,3 +54,13 @@ def test_reanalyze_on_an_empty_database_writes_feeds(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "0 releases changed" in result.output
     assert any(feeds.iterdir())
+
+
+def test_eval_of_the_blind_set_prints_its_blind_part_first_without_documents() -> None:
+    blind_set = Path(__file__).parent / "data" / "blind"
+    result = CliRunner().invoke(eval_cmd, [str(blind_set), "--wrong"])
+    assert result.exit_code == 0, result.output
+    blind, _, development = result.output.partition("== development part")
+    assert blind.startswith("== blind part: 26 documents") and "b050 and above" in blind
+    assert "wrong:" not in blind and not any(f"b0{n}:" in blind for n in range(50, 76))
+    assert development.startswith(": 49 documents")

@@ -35,3 +35,15 @@ def test_seeds_and_early_documents_are_never_blind() -> None:
 
 def test_the_draw_is_a_fair_coin_over_hosts() -> None:
     assert 10 <= len(_hosts(True)) <= 30
+
+
+def test_blind_set_documents_from_b050_are_blind_and_earlier_ones_development() -> None:
+    golds = mark_blind([_gold("b049", "a.example"), _gold("b050", "a.example"),
+                        _gold("b075", "b.example")])  # fmt: skip
+    assert [g.blind for g in golds] == [False, True, True]
+
+
+def test_blind_set_numbers_do_not_count_as_corpus_rule_writing_documents() -> None:
+    drawn = _hosts(True)[0]
+    golds = mark_blind([_gold("b010", drawn), _gold("d070", drawn)])
+    assert [g.blind for g in golds] == [False, True]

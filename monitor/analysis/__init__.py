@@ -16,7 +16,7 @@ from .text import segment
 
 # Bump whenever rules or knowledge files change: ``ki-monitor reanalyze`` re-runs stored
 # releases whose analysis carries an older version.
-ANALYSIS_VERSION = "2026.1"
+ANALYSIS_VERSION = "2026.2"
 
 LABELS = ("visit", "funding", "other", "irrelevant")
 
@@ -58,7 +58,7 @@ def _office_years(found: list[visitors.Visitor]) -> range | None:
     years: set[int] = set()
     for v in found:
         for o in visitors.officials():
-            if o.name == v.name:
+            if o.name == (v.listed or v.name):
                 for _, start, end in o.offices:
                     years.update(range(start.year, (end or dt.date.today()).year + 1))
     return range(min(years), max(years) + 1) if years else None
@@ -88,6 +88,12 @@ def analyze(doc: Document) -> Analysis:
     found = kis.resolve(page, doc.url, sig.allow_abbrev, passage, paying)
     result.ki = found.kis
     evidence.extend(found.evidence)
+    listed = amounts.per_ki(page.lines) if label == "funding" else []
+    if len(listed) >= 2:  # a list of allocations per KI: those KIs, those amounts
+        result.ki = list(dict.fromkeys(ki for ki, _ in listed))
+        evidence.extend(f"allocation listed for {ki}: {a.sentence}" for ki, a in listed)
+        known = {a.value for a in money}
+        money += [a for _, a in listed if a.value not in known]
     if label == "visit":
         result.visitors = [v.label() for v in people]
         evidence.extend(f"visitor: {v.label()}" for v in people)

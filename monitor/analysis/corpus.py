@@ -5,11 +5,17 @@ Accepted: a directory of labelled JSON documents (``corpus/labelled``), the corp
 seeds directory itself.
 
 Why the split lives here: a figure measured on the documents the rules were written from says
-nothing about unseen pages. The blind part was fixed by rule before analysis 2026.1 wrote a
-single rule, from hosts only (never from texts): a labelled document numbered above
-:data:`RULE_WRITING_LAST` whose host no rule-writing document shares, and whose host hashes
-even under :data:`BLIND_SALT`. Its texts were never read while writing rules; only its
-aggregate figures are printed.
+nothing about unseen pages. Two blind parts, each fixed by rule before the rules measured on
+it were written:
+
+- the shared corpus: a labelled document numbered above :data:`RULE_WRITING_LAST` whose host
+  no rule-writing document shares, and whose host hashes even under :data:`BLIND_SALT`
+  (decided from hosts only, before analysis 2026.1 wrote a single rule);
+- the project's own blind set (``tests/data/blind``, ``bNNN``, written independently of the
+  code): documents numbered :data:`BLIND_SET_FIRST` or above (decided by number before
+  analysis 2026.2 wrote a rule); b001-b049 are its development part.
+
+Blind texts are never read while writing rules; only their aggregate figures are printed.
 """
 
 from __future__ import annotations
@@ -30,6 +36,12 @@ BLIND_NOTE = (
     "blind: hosts unseen in d001-d050, chosen by a salted hash of the host before any rule of "
     "analysis 2026.1 was written; their texts were never read for rule-writing"
 )
+# The blind set's documents b050 and above were never read while writing analysis 2026.2.
+BLIND_SET_FIRST = 50
+BLIND_SET_NOTE = (
+    f"blind: b{BLIND_SET_FIRST:03d} and above, fixed by number before any rule of analysis "
+    "2026.2 was written; their texts were never read for rule-writing"
+)
 
 
 @dataclass
@@ -46,7 +58,14 @@ class Gold:
 
     @property
     def number(self) -> int | None:
+        """The number of a shared-corpus document (``d017`` -> 17)."""
         m = re.fullmatch(r"d(\d+)", self.id)
+        return int(m[1]) if m else None
+
+    @property
+    def blind_set_number(self) -> int | None:
+        """The number of a blind-set document (``b017`` -> 17)."""
+        m = re.fullmatch(r"b(\d+)", self.id)
         return int(m[1]) if m else None
 
 
@@ -58,16 +77,28 @@ def host_is_drawn_blind(host: str) -> bool:
 
 def mark_blind(golds: list[Gold]) -> list[Gold]:
     """Set ``blind`` on documents after d050 whose host no rule-writing document has and
-    whose host is drawn blind. Seeds and d001-d050 are never blind."""
+    whose host is drawn blind, and on blind-set documents b050 and above. Seeds, d001-d050
+    and b001-b049 are never blind."""
     seen = {g.host for g in golds if g.number is not None and g.number <= RULE_WRITING_LAST}
     for g in golds:
-        g.blind = (
+        in_set = g.blind_set_number
+        g.blind = (in_set is not None and in_set >= BLIND_SET_FIRST) or (
             g.number is not None
             and g.number > RULE_WRITING_LAST
             and g.host not in seen
             and host_is_drawn_blind(g.host)
         )
     return golds
+
+
+def blind_note(golds: list[Gold]) -> str:
+    """How the blind documents among ``golds`` were chosen."""
+    notes = []
+    if any(g.blind and g.number is not None for g in golds):
+        notes.append(BLIND_NOTE)
+    if any(g.blind and g.blind_set_number is not None for g in golds):
+        notes.append(BLIND_SET_NOTE)
+    return "; ".join(notes)
 
 
 def blind_part(golds: list[Gold]) -> list[int]:

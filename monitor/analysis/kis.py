@@ -45,6 +45,14 @@ _LAND_SEAT = re.compile(
 _CONTACT = re.compile(r"\b(?:Tel|Telefon|Fax|E-Mail|Postfach)\b|\b\d{5}\s+[A-ZÄÖÜ]")
 
 
+# "die gute Zusammenarbeit zwischen dem städtischen Zentrum und dem Kommunalen
+# Integrationszentrum der Städteregion", "in Kooperation mit dem KI Kreis Unna": a partner.
+_PARTNERSHIP = re.compile(
+    r"(?i)\b(?:Zusammenarbeit|Kooperation\w*|Kooperationspartner\w*|Partner\w*|"
+    r"gemeinsam\s+mit|zusammen\s+mit|arbeite\w*\s+[^.]{0,40}zusammen)\b"
+)
+
+
 @dataclass(frozen=True)
 class Place:
     ki: str
@@ -220,6 +228,7 @@ def resolve(page: Page, url: str, allow_abbrev: bool, about_ki: Iterable[str] = 
     sentences with a funding amount; on a page that names no KI place, a single place that
     receives the amount there ("Der Kreis Musterland erhält 90.000 Euro") is the KI."""
     direct: Counter[str] = Counter()
+    partner: Counter[str] = Counter()  # attached in a sentence about working together
     near: Counter[str] = Counter()
     anywhere: Counter[str] = Counter()
     about = set(about_ki)
@@ -228,7 +237,7 @@ def resolve(page: Page, url: str, allow_abbrev: bool, about_ki: Iterable[str] = 
             continue
         has_term = s in about or bool(ki_matches(s, allow_abbrev))
         if not _CONTACT.search(s):
-            direct.update(_attached(s, allow_abbrev))
+            (partner if _PARTNERSHIP.search(s) else direct).update(_attached(s, allow_abbrev))
         contact = bool(_CONTACT.search(s))
         for p in find_places(s):
             if _LAND_SEAT.search(s[max(0, p.start - 60) : p.start]):
@@ -236,6 +245,9 @@ def resolve(page: Page, url: str, allow_abbrev: bool, about_ki: Iterable[str] = 
             anywhere[p.ki] += 2 if s is page.title else 1
             if has_term and not contact:
                 near[p.ki] += 1
+    # A KI named only as a partner of the one the text is about is no KI of the release;
+    # when every KI is named so, they are the release's KIs.
+    direct = direct or partner
     if direct:
         kis = sorted(direct, key=lambda k: (-direct[k], -anywhere[k]))
         return KiResult(kis, [f"KI named with its place: {k}" for k in kis])

@@ -16,6 +16,13 @@ Order, strongest first:
    "Sonntag, 04. September 2016".
 4. A byline: a line of weekday, date and clock time ("Donnerstag, 05.04.2018, 15:04 Uhr"),
    also after an author ("Von Anna Beispiel, Mittwoch, 3. Mai 2017, 9:12 Uhr").
+4a. A date line in the page head (analysis 2026.2: the lines before the body's first
+   paragraph): a date after a place ("Bergisch Gladbach, 05.11.2019", "Kreis Borken,
+   02.08.2017", "Musterstadt (ots) - 12.03.2019"), as one segment of a line cut by "·", "|"
+   or " / " ("Pressemitteilung · Ministerium für Arbeit · 18.04.2013", "17.08.2023 | 18:30
+   Uhr", "13. Juni 2023 um 18:05 Uhr | Lesedauer: 2 Minuten", "12.03.2019 / Pressestelle",
+   "Di, 12.03.2019 - 10:15"). A teaser line "12.04.2023 – Kreistag beschließt ..." is no date
+   line: its segment holds more than the date.
 5. A date in the URL, year first (``/2016/06/23/``) or day first (``/18-01-2024-...``).
 6. The rest of ``scrapers.dates.find_published`` (bare date lines, "heute (2. August)",
    "Stand:", "teilte ... am ... mit").
@@ -54,7 +61,7 @@ from scrapers.dates import (  # the crawler's own count of bare date lines, not 
 _LABELLED = re.compile(
     r"(?im)^[\s\[(|•-]*(?:(?:meldung|artikel|nachricht|news|mitteilung|presseinfo|eintrag|"
     r"presse(?:mitteilung|information|meldung)(?:\s+nr\.\s*[\d/.-]+)?)\s+vom|meldungsdatum|"
-    r"ver[öo]ffentlicht(?:\s+am)?|herausgegeben\s+am|erstellt\s+am)\s*:?\s*"
+    r"ver[öo]ffentlicht(?:\s+am)?|herausgegeben\s+am|erstellt(?:\s+am)?)\s*:?\s*"
     rf"(?:{WEEKDAYS},?\s*)?(?P<date>{DATE})"
 )
 # "Datum 02.08.2017" / "Datum: 02.08.2017" at the start of a line.
@@ -73,6 +80,13 @@ _BYLINE = re.compile(
     rf"{WEEKDAYS},?\s*(?P<date>{DATE}),?\s*\d{{1,2}}[:.]\d{{2}}\s*Uhr\s*$"
 )
 _URL_DAY_FIRST = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)[-_.](?P<m>[01]?\d)[-_.](?P<y>(?:19|20)\d{2})(?!\d)")
+_HEAD_SEGMENT = re.compile(
+    r"(?i)^(?:[A-ZÄÖÜ][\wäöüß.()/-]*(?:\s+[\wäöüßÄÖÜ.()/-]+){0,3}(?:,|\s+[–-])\s*)?"
+    rf"(?:{WEEKDAYS},?\s*)?(?P<date>{DATE}),?"
+    r"(?:\s*[–-]?\s*(?:um\s+)?\d{1,2}[:.]\d{2}\s*(?:Uhr)?)?$"
+)
+_SEGMENT_CUT = re.compile(r"\s+[·|•/]\s+|\s*\|\s*")
+_HEAD_LINES = 15
 _TITLE_WINDOW = 2  # lines before and after the title line
 _EDGE_LINES = 12
 
@@ -121,6 +135,28 @@ def _near_title(lines: list[str], title: str) -> dt.date | None:
     return None
 
 
+def head_date_line(lines: list[str]) -> dt.date | None:
+    """A date line among the lines before the body's first paragraph (step 4a of the module
+    doc): the whole line or one of its "·" / "|" segments is a date, after a place or alone,
+    perhaps with a clock time. Tests: "Bergisch Gladbach, 05.11.2019" and "Pressemitteilung ·
+    20.09.2023" give their dates; "12.04.2023 – Kreistag beschließt Schulentwicklungsplan"
+    gives none."""
+    for line in lines[:_HEAD_LINES]:
+        if len(_WORD_RX.findall(line)) >= _BODY_WORDS and re.search(r"[.!?:“\"]\s*$", line):
+            return None  # the body has begun: later date lines are teasers or event dates
+        if len(line) > 160:
+            continue
+        for segment in _SEGMENT_CUT.split(line):
+            m = _HEAD_SEGMENT.match(segment.strip())
+            if m and (d := parse_german_date(m["date"])):
+                return d
+    return None
+
+
+_WORD_RX = re.compile(r"[A-Za-zÄÖÜäöüß][\wÄÖÜäöüß-]*")
+_BODY_WORDS = 12
+
+
 def from_url_day_first(url: str) -> dt.date | None:
     """``/18-01-2024-regierungspraesident...`` or ``/02-02-2021-...``: day, month, year."""
     path = re.sub(r"^[a-z]+://[^/]+", "", url or "")
@@ -149,6 +185,7 @@ def find(text: str, html: str | None = None, url: str | None = None,
     for step in (
         lambda: _near_title(lines, title or ""),
         lambda: _first_date(_BYLINE, clean),
+        lambda: head_date_line(lines),
         lambda: from_url(url or "") or from_url_day_first(url or ""),
     ):
         if d := step():

@@ -8,9 +8,12 @@ Order of the rules (each one explainable from the evidence it returns):
    nothing on it points to NRW (an NRW word, place, host or Land official).
 2. Relevant only with a KI term in the title or prose (navigation lines do not count) or a
    funding programme in scope (Integrationspauschale, KOMM-AN, KIM, Teilhabe- und
-   Integrationsgesetz) in the title or lead. Everything else -> irrelevant.
+   Integrationsgesetz) in the title or lead. Everything else -> irrelevant. So is a page about
+   a look-alike (analysis 2026.2: an Integrationsrat or Integrationsagentur opening the body
+   and named more often than the KI, :func:`lookalike_subject`).
 3. The title frames money (Förderbescheid, Landesmittel, Scheckübergabe, finanziert ...)
-   -> funding, even if a minister hands it over.
+   -> funding, even if a minister hands it over; only money for KIs or integration work
+   counts (2026.2, :func:`money_in_scope`), in the title as in the lead (step 5).
 4. A state/federal office holder and a sentence where a visiting word and a KI term meet with
    nothing like "mit Vertretern des KI" between them, or a paragraph telling it in two sentences
    (the visitor visits in one, the KI is the place in the next) -> visit, unless the title
@@ -52,6 +55,7 @@ EVENT = pattern("visit_words", "event_context")
 NEGATIVE_TOPIC = pattern("negative_topics", "terms")
 OTHER_TARGET = pattern("visit_words", "other_targets")
 PASSAGE_BLOCK = pattern("visit_words", "passage_blocking")
+HOST_BLOCK = pattern("visit_words", "host_blocking")
 TITLE_SUPPORT = pattern("funding_words", "title_support")
 BARE = pattern("needs_nrw_signal", "terms")
 NRW_SIGNAL = pattern("nrw_signals", "terms", flags=0)
@@ -64,6 +68,8 @@ ABBREV_ALONE = pattern("ki_terms", "abbrev_alone", flags=0)
 INTEGRATION_CONTEXT = pattern("ki_terms", "integration_context")
 # How far into the body a visit under a KI title, or a handed-over grant, must be told.
 _OPENING = 4
+# Sentences after a visit to the host building in which the KI may be named.
+_HOST_WINDOW = 5
 
 
 @dataclass
@@ -218,12 +224,15 @@ def host_visit(page: Page, allow_abbrev: bool) -> str | None:
             continue
         if title_ki and i < _OPENING:
             return s
+        # At the host building the KI may be presented to the visitor ("Der Landrat hatte sie
+        # eingeladen, um ihr das Integrationszentrum vorzustellen"): an invitation does not
+        # break the link there; KI representatives, an event or another state do.
         if HOST_PLACE.search(s) and (
             title_ki
             or any(
-                ki_matches(k, allow_abbrev) and not PASSAGE_BLOCK.search(k)
-                and not foreign_sentence(k)
-                for k in seq[max(0, i - 2) : i + 3]
+                ki_matches(k, allow_abbrev) and not EVENT.search(k) and not foreign_sentence(k)
+                and not HOST_BLOCK.search(k)
+                for k in seq[max(0, i - 2) : i + _HOST_WINDOW]
             )
         ):  # fmt: skip
             return s
@@ -294,6 +303,19 @@ def money_is_news(sentence: str) -> bool:
     )  # fmt: skip
 
 
+def money_in_scope(head: list[str], allow_abbrev: bool) -> bool:
+    """Is the money for KIs or municipal integration work: do the title and lead (for money
+    in the title) or the title and the sentence telling the money (for money in the lead)
+    name a KI, a programme in scope, or integration work (Integration, Zugewanderte,
+    Geflüchtete)? "Kreis fördert Sportvereine mit 50.000 Euro" atop a press listing, or "Der
+    Kreistag hat den Haushalt 2020 verabschiedet", is money for something else, even on a page
+    that names the KI further down."""
+    return any(
+        ki_matches(s, allow_abbrev) or scope_matches(s) or INTEGRATION_CONTEXT.search(s)
+        for s in head
+    )
+
+
 def handover(page: Page, allow_abbrev: bool) -> str | None:
     """One of the first body sentences hands money (a Bescheid, Scheck, Landesmittel ...) to a
     KI: "Ministerin Anna Muster überreichte dem Integrationszentrum den Förderbescheid."
@@ -305,6 +327,26 @@ def handover(page: Page, allow_abbrev: bool) -> str | None:
             and (ki_matches(s, allow_abbrev) or scope_matches(s))
         ):
             return s
+    return None
+
+
+def lookalike_subject(page: Page, sig: Signals) -> str | None:
+    """Why the page is about a look-alike (an Integrationsrat, an Integrationsagentur, a town's
+    Integrationsbeauftragte ...) with the KI only beside it, or None. The look-alike opens the
+    body and is named more often than the KI, and the title does not name the KI: "Der
+    Integrationsrat der Stadt Hamm lädt zur Interkulturellen Woche ein. ... Unterstützt wird
+    der Integrationsrat vom Kommunalen Integrationszentrum. ... Der Integrationsrat freut sich
+    auf viele Gäste." is about the Integrationsrat."""
+    if ki_matches(page.title, sig.allow_abbrev) or not page.lead:
+        return None
+    opening = NEGATIVE_TOPIC.search(page.lead[0])
+    if not opening:
+        return None
+    body = [page.title, *page.sentences]
+    lookalike = sum(len(list(NEGATIVE_TOPIC.finditer(s))) for s in body)
+    ki = sum(len(ki_matches(s, sig.allow_abbrev)) for s in body)
+    if lookalike > ki:
+        return f"about '{opening[0]}' ({lookalike} mentions), the KI only beside it ({ki})"
     return None
 
 
@@ -329,6 +371,8 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
         return Decision(
             "irrelevant", [*ev, f"title is about '{negative[0]}', not a KI: {page.title}"]
         )
+    if lookalike := lookalike_subject(page, sig):
+        return Decision("irrelevant", [*ev, lookalike])
     if not sig.ki_sentences and not scope_in_head:
         why = "no KI term in the text" + (
             " (programme named only in passing)" if sig.scope_sentences else ""
@@ -345,6 +389,10 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
     title_money = FUNDING_STRONG.search(page.title)
     title_other = OTHER_TITLE.search(page.title)
     support = _support(page.title, sig.allow_abbrev)
+    if title_money and not money_in_scope(head, sig.allow_abbrev):
+        ev.append(f"money in the title ('{title_money[0]}'), but neither title nor lead names a "
+                  "KI, a programme in scope or integration work")  # fmt: skip
+        title_money = None
     if title_money:
         return Decision("funding", [*ev, f"title frames money ('{title_money[0]}'): {page.title}"])
     if support and support[1] == "programme":
@@ -360,7 +408,11 @@ def decide(page: Page, sig: Signals, has_visitor: bool) -> Decision:
         if not title_other or title_visits:
             return Decision("visit", [*ev, f"visit of the KI: {_quote(visit, 320)}"])
         ev.append(f"visit words, but the title is about '{title_other[0]}'")
-    lead_money = next((s for s in page.lead if money_is_news(s)), None)
+    lead_money = next(
+        (s for s in page.lead
+         if money_is_news(s) and money_in_scope([page.title, s], sig.allow_abbrev)),
+        None,
+    )  # fmt: skip
     if lead_money and (not title_other or support):
         word = FUNDING_STRONG.search(lead_money)[0]
         why = f" after '{support[0]}' a KI in the title" if support and title_other else ""

@@ -43,8 +43,29 @@ def split_sentences(line: str) -> list[str]:
     return [s for s in out if s]
 
 
+# Menus and related-link boxes: "Aktuelles · Pressemitteilungen · Kommunales
+# Integrationszentrum · Jobs", "Bürgerservice | Kreishaus | Soziales"; teasers of other
+# releases: "12.04.2023 – Kreistag beschließt Schulentwicklungsplan".
+_MENU_CUT = re.compile(r"\s+[·|•>»]\s+|\s*[·|•]\s*")
+_TEASER = re.compile(r"^\s*\d{1,2}\.\s*(?:\d{1,2}\.|[A-Za-zäÄ]+)\s*\d{2,4}\s*[–-]\s+\S")
+
+
+def is_navigation(line: str) -> bool:
+    """A menu, breadcrumb or link list (three or more short items cut by "·", "|", ">"), or a
+    teaser line of another release ("12.04.2023 – Kreistag beschließt ..."): boilerplate,
+    whatever words it holds. Tests: "Navigation: Aktuelles · Pressemitteilungen · Kommunales
+    Integrationszentrum · Gesundheitsamt · Jobs beim Kreis" is navigation; "Das Zentrum berät
+    Eltern, Schulen und Kitas." is not."""
+    if _TEASER.match(line) and not re.search(r"[.!?]\s*$", line):
+        return True
+    items = [i for i in _MENU_CUT.split(line) if i.strip()]
+    return len(items) >= 4 and all(len(_WORD.findall(i)) <= 5 for i in items)
+
+
 def is_prose(line: str) -> bool:
     """Running text rather than a menu entry, button or heading."""
+    if is_navigation(line):
+        return False
     words = _WORD.findall(line)
     if len(words) >= 9:
         return True

@@ -88,10 +88,11 @@ def _visitor_role(text: str) -> str | None:
 
 @dataclass
 class Visitor:
-    name: str
+    name: str  # as the text prints it ("Dr. Joachim Stamp", "Zülfiye Kaykın")
     role: str
     mentions: int
     in_visit_context: bool
+    listed: str | None = None  # the name in officials.json, when the visitor is listed
 
     def label(self) -> str:
         return f"{self.name} ({self.role})"
@@ -125,6 +126,15 @@ def _looks_like_noun(token: str) -> bool:
     return token in _NOT_NAME or bool(_NOUN_ENDINGS.search(token))
 
 
+def _not_surname(token: str) -> bool:
+    """A last token that cannot be a surname; surnames may end like place words ("Wendland",
+    "Hamann"), so only the endings of abstract nouns count."""
+    return token in _NOT_NAME or bool(_ABSTRACT_ENDINGS.search(token))
+
+
+_ABSTRACT_ENDINGS = re.compile(r"(?:ung|ungen|heit|keit|schaft|tion|ium|iums|ität|ismus|zentrum)$")
+
+
 def _text_roles(text: str) -> list[tuple[str, str, int]]:
     """(name, role, position) for "<role> Name" and "Name, <role>" in the text."""
     rx = _role_rx()
@@ -140,7 +150,7 @@ def _text_roles(text: str) -> list[tuple[str, str, int]]:
                 toks.pop()
             while len(toks) > 1 and _looks_like_noun(toks[0]):
                 toks.pop(0)  # "für Schule und Bildung Yvonne Gebauer": the office's last word
-            if toks and not any(map(_looks_like_noun, toks)):
+            if toks and not any(map(_looks_like_noun, toks[:-1])) and not _not_surname(toks[-1]):
                 out.append((" ".join(toks), role, m.start()))
                 continue
         # Two names and a comma fit in far less than 200 characters: no need to scan the page.
@@ -203,7 +213,8 @@ def find(
     """Visitors in page order of importance. ``visit_flags[i]`` marks visit sentences."""
     # Title and sentences hold no newline (segment() splits on lines), so one fold of the
     # joined text and a split give the same chunks as folding each one.
-    full = _fold("\n".join([title, *sentences]))
+    original = "\n".join([title, *sentences])
+    full = _fold(original)
     chunks = list(zip(full.split("\n"), [True, *visit_flags], strict=True))
     found: dict[str, Visitor] = {}
     roles = _text_roles(full)
@@ -218,13 +229,15 @@ def find(
             continue  # out of office on that date and the text gives no office either
         context = any(flag and p.surname_rx.search(c) for c, flag in chunks)
         mentions = len(p.surname_rx.findall(full))
-        found[sur] = Visitor(o.name, role or role_hits[0], mentions, context)
+        name = printed_name(o.name, p.names, full, original)
+        found[sur] = Visitor(name, role or role_hits[0], mentions, context, o.name)
     for name, role, _ in roles:
         sur = name.split()[-1]
         if sur in found or len(name.split()) < 2:
             continue
         context = any(flag and name in c for c, flag in chunks)
-        found[sur] = Visitor(name, role, full.count(sur), context)
+        printed = printed_name(name, (name,), full, original)
+        found[sur] = Visitor(printed, role, full.count(sur), context)
     people = sorted(found.values(), key=lambda v: -v.mentions)
     in_context = [v for v in people if v.in_visit_context] or people[:1]
     politicians = [v for v in in_context if not _OFFICIAL_ROLE.search(v.role)]
@@ -232,7 +245,28 @@ def find(
     return politicians or in_context
 
 
-_OFFICIAL_ROLE = re.compile(r"(?i)abteilungsleiter|ministerial")
+_OFFICIAL_ROLE = re.compile(r"(?i)abteilungsleiter|gruppenleiter|leiter(?:in)?\s+der|ministerial")
+_DOCTOR = re.compile(r"(?:Prof\.\s+)?Dr\.\s+$")
+
+
+def printed_name(name: str, spellings: tuple[str, ...], folded: str, original: str) -> str:
+    """The visitor's name as the text prints it: with its diacritics ("Zülfiye Kaykın", listed
+    as "Zülfiye Kaykin") and a doctor's title in front ("Dr. Joachim Stamp"). ``folded`` is
+    ``original`` folded 1:1, so a hit's position is the same in both. A listed alias that is
+    another spelling ("Serap Gülen") gives the listed name; a text that prints the surname
+    only gives ``name``."""
+    key = _fold(name).replace("Dr. ", "")
+    for spelling in spellings:
+        at = folded.find(spelling)
+        if at < 0:
+            continue
+        end = at + len(spelling)
+        printed = original[at:end]
+        if _fold(printed).replace("Dr. ", "") != key:
+            continue
+        title = _DOCTOR.search(original[max(0, at - 12) : at])
+        return (title[0] if title else "") + printed
+    return name
 
 
 @lru_cache(maxsize=1024)

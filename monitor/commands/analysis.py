@@ -52,10 +52,11 @@ def analyze_cmd(file: TextIO, output: TextIO) -> None:
               help="List the development documents it got wrong (never the blind ones).")  # fmt: skip
 def eval_cmd(directory: Path, wrong: bool) -> None:
     """Score the analysis on a labelled corpus: DIRECTORY of labelled JSON documents, the
-    corpus root with seeds_labelled.json, or the seeds directory. Prints the blind part first
-    (hosts never used for rule-writing, chosen by a salted hash before the rules were written;
+    corpus root with seeds_labelled.json, the seeds directory, or the blind set
+    (tests/data/blind). Prints the blind part first (corpus: hosts never used for rule-writing,
+    chosen by a salted hash before the rules were written; blind set: b050 and above;
     aggregate figures only), then the development part (d001-d050, the other new documents
-    and the seeds): per-label precision/recall/F1, confusion matrix, macro-F1, KI, visitor,
+    and the seeds; b001-b049): per-label precision/recall/F1, confusion matrix, macro-F1, KI, visitor,
     amount and date accuracy."""
     from monitor.analysis import corpus, evaluate
 
@@ -65,7 +66,7 @@ def eval_cmd(directory: Path, wrong: bool) -> None:
     _, preds = evaluate.run(golds)
     ms = evaluate.ms_per_doc(golds)
     parts = [
-        ("blind", corpus.blind_part(golds), f" ({corpus.BLIND_NOTE})"),
+        ("blind", corpus.blind_part(golds), f" ({corpus.blind_note(golds)})"),
         ("development", corpus.development_part(golds), " (rules were written from these)"),
     ]
     first = True
