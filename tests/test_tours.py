@@ -106,3 +106,11 @@ def test_the_pictures_show_an_event_stored_after_they_were_first_drawn(tmp_path:
             s.commit()
         assert tile.search(client.get("/").text)[1] == "1"
         assert "Köln → Hamm" in client.get("/tours").text
+
+
+def test_one_person_printed_two_ways_is_one_traveller() -> None:
+    from monitor.web.tours import same_person_key
+
+    assert same_person_key("Dr. Joachim Stamp (Minister)") == same_person_key("Joachim Stamp (Minister für Integration)")
+    assert same_person_key("Zülfiye Kaykın (Staatssekretärin)") == same_person_key("Zülfiye Kaykin (Staatssekretärin)")
+    assert same_person_key("Serap Güler (Staatssekretärin)") != same_person_key("Josefine Paul (Ministerin)")

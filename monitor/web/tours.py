@@ -3,6 +3,8 @@ events (never entered by hand), so a summer tour shows as one route with its sto
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,6 +45,14 @@ def person_of(visitor: str) -> str:
     return visitor.split(" (", 1)[0].strip()
 
 
+def same_person_key(visitor: str) -> str:
+    """One key for the spellings of one person: ``Dr. Joachim Stamp`` and ``Joachim Stamp``,
+    ``Zülfiye Kaykın`` and ``Zülfiye Kaykin`` (releases print names as they like)."""
+    name = re.sub(r"\b(?:Dr|Prof|Dipl)\.(?:-\w+\.)?\s*", "", person_of(visitor)).casefold()
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(bare.replace("ı", "i").split())
+
+
 def find_tours(items: list[Happening]) -> list[Tour]:
     """Every run of one person's visits (two or more) with at most ``MAX_GAP`` between stops
     that reaches ``MIN_KIS`` different KIs; newest first."""
@@ -51,9 +61,10 @@ def find_tours(items: list[Happening]) -> list[Tour]:
         if h.label != "visit" or not any(k in ki_by_name() for k in h.kis):
             continue
         for visitor in h.visitors:
-            visits.setdefault(person_of(visitor), []).append((h, visitor))
+            visits.setdefault(same_person_key(visitor), []).append((h, visitor))
     tours: list[Tour] = []
-    for person, seen in visits.items():
+    for seen in visits.values():
+        person = person_of(seen[0][1])  # the first printed spelling names the tour
         seen.sort(key=lambda pair: (pair[0].day, pair[0].id))
         run: list[tuple[Happening, str]] = []
         for pair in seen:
