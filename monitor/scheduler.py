@@ -192,7 +192,7 @@ class Scheduler:
         if self.cfg.digest is None or self.stop.is_set():
             return
         try:
-            outcome = send_digest_if_due(self.factory, self.cfg.digest, self.tz, self.cfg.base_url, self.clock)
+            outcome = send_digest_if_due(self.factory, self.cfg.digest, self.tz, self.cfg.public_url, self.clock)
         except Exception:
             log.exception("daily digest failed")
             return
