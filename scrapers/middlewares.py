@@ -1,6 +1,14 @@
-"""Conditional GET with validators kept in our own database.
+"""Downloader middlewares: the site boundary every request must keep, and conditional GET with
+validators kept in our own database.
 
-Library notes: Scrapy's RFC 2616 cache sends validators only for pages it deems stale (so a
+Site boundary: a watched site is not trusted. Its redirects, meta refreshes and canonicals
+could send the crawler to ``127.0.0.1:5432`` or the cloud metadata address and the reply would
+be stored and shown in the review UI. So every request, each hop included (redirects come back
+through the middlewares as new requests), must go to one of its source's own host:port pairs,
+and to no loopback, private, link-local or reserved address unless the source itself lives on
+one — checked on the resolved addresses, so a public name pointing inwards is refused too.
+
+Conditional GET: library notes: Scrapy's RFC 2616 cache sends validators only for pages it deems stale (so a
 daily run may skip a changed listing), and its storage keeps every page a second time. We keep
 ETag/Last-Modified with each stored fetch, send them on every request, and on ``304`` hand the
 spider the stored body, flagged ``cached`` — the same contract as Scrapy's cache middleware.
@@ -8,8 +16,14 @@ spider the stored body, flagged ``cached`` — the same contract as Scrapy's cac
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -17,6 +31,121 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapers.component import DatabaseComponent
 from storage.db import transaction
 from storage.snapshots import get_body, latest_fetches
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_port(url: str) -> tuple[str, int] | None:
+    parts = urlsplit(url)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    try:
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+    except ValueError:
+        return None
+    return parts.hostname.lower().rstrip("."), port
+
+
+def same_site(url: str, allowed: set[tuple[str, int]]) -> bool:
+    """``url`` is on one of the ``allowed`` host:port pairs; the http and https default ports
+    count as one site (``http://stadt.de`` → ``https://stadt.de`` is the same site)."""
+    target = host_port(url)
+    if target is None:
+        return False
+    host, port = target
+    return any(host == h and (port == p or {port, p} <= set(DEFAULT_PORTS.values())) for h, p in allowed)
+
+
+def _private(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def forbidden_address(infos: Iterable[tuple], private_allowed: bool) -> str | None:
+    """The first address of ``getaddrinfo`` results a request must not go to, or None.
+
+    Loopback, private, link-local (169.254.169.254, the metadata service), shared, reserved
+    and unspecified addresses are forbidden unless the source itself lives on such an address.
+    """
+    if private_allowed:
+        return None
+    return next((info[4][0] for info in infos if _private(info[4][0])), None)
+
+
+def _resolve(host: str, port: int) -> list[tuple]:
+    try:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return []  # unresolvable: the download fails with its own DNS error
+
+
+class RefusedHop(IgnoreRequest):
+    """A request the site boundary refused; counted as an error on the source."""
+
+
+class SiteBoundaryMiddleware:
+    """Refuses every request that leaves its source's site or heads for a private address.
+
+    Runs before robots.txt handling (priority < 100), so a refused host is not even asked for
+    its robots.txt. The source's sites are its start URL's host:port plus, where the source
+    names them, ``source.hosts`` (``"host"`` or ``"host:port"``).
+    """
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.resolved: dict[tuple[str, int], list[tuple]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler) -> SiteBoundaryMiddleware:
+        return cls(crawler)
+
+    def allowed_sites(self, source) -> set[tuple[str, int]]:
+        sites = {hp} if (hp := host_port(source.url)) else set()
+        scheme = urlsplit(source.url).scheme
+        for extra in getattr(source, "hosts", None) or ():
+            if hp := host_port(extra if "://" in extra else f"{scheme}://{extra}"):
+                sites.add(hp)
+        return sites
+
+    async def addresses(self, host: str, port: int) -> list[tuple]:
+        if (host, port) not in self.resolved:
+            try:
+                ipaddress.ip_address(host.strip("[]"))
+                infos = [(0, 0, 0, "", (host.strip("[]"), port))]
+            except ValueError:
+                from twisted.internet.threads import deferToThread
+
+                infos = await maybe_deferred_to_future(deferToThread(_resolve, host, port))
+            self.resolved[(host, port)] = infos
+        return self.resolved[(host, port)]
+
+    async def process_request(self, request: Request, spider=None) -> None:
+        source = getattr(self.crawler.spider, "source", None)
+        if source is None:
+            return None
+        why = None
+        if not same_site(request.url, self.allowed_sites(source)):
+            why = "leaves the site"
+        else:
+            host, port = host_port(request.url)  # type: ignore[misc]
+            home = host_port(source.url)
+            private_allowed = home is not None and forbidden_address(
+                await self.addresses(*home), private_allowed=False) is not None
+            if address := forbidden_address(await self.addresses(host, port), private_allowed):
+                why = f"resolves to the private address {address}"
+        if why is None:
+            return None
+        hops = request.meta.get("redirect_urls") or []
+        origin = f" (reached from {hops[0]})" if hops else ""
+        message = f"refused {request.url}{origin}: {why}"
+        self.crawler.stats.inc_value("ki_monitor/refused")
+        errors = getattr(self.crawler.spider, "errors", None)
+        if errors is not None:
+            errors.append(message)
+        self.crawler.spider.logger.warning(message)
+        raise RefusedHop(message)
 
 
 class ConditionalGetMiddleware(DatabaseComponent):

@@ -199,8 +199,10 @@ class RunRecorder(DatabaseComponent):
             rs.channels = spider.channel_report() if hasattr(spider, "channel_report") else None
             rs.candidates = len(getattr(spider, "candidates", ()))
             rs.complete = bool(getattr(spider, "listing_complete", False)) and failure is None
-            rs.errors = errors + (1 if failure else 0)
-            rs.error_text = failure or (None if reason == "finished" else f"crawl ended: {reason}")
+            # Added, not set: the differ may already have counted failed releases of this run.
+            rs.errors = (rs.errors or 0) + errors + (1 if failure else 0)
+            rs.error_text = failure or (None if reason == "finished" else f"crawl ended: {reason}") \
+                or rs.error_text or (spider.errors[0] if getattr(spider, "errors", None) else None)
             rs.status = "failed" if failure or reason != "finished" else "ok"
             if self.own_run:
                 run = session.get(Run, self.run_id)

@@ -43,6 +43,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
     "scrapers.middlewares.ConditionalGetMiddleware": 590,
+    # Before robots.txt (100): a host off the site is not even asked for its robots.txt.
+    "scrapers.middlewares.SiteBoundaryMiddleware": 60,
 }
 ITEM_PIPELINES = {
     "scrapers.pipelines.ExtractPipeline": 100,
