@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response
@@ -146,6 +147,29 @@ class SiteBoundaryMiddleware:
             errors.append(message)
         self.crawler.spider.logger.warning(message)
         raise RefusedHop(message)
+
+
+class RedirectLoopError(IgnoreRequest):
+    """A redirect back to a URL of the same chain."""
+
+
+class _LoopAware:
+    """Scrapy's redirects, but a loop fails the request (its errback hears of it) instead of
+    being dropped in silence by the duplicate filter."""
+
+    def _redirect(self, redirected: Request, request: Request, reason) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if redirected.url in chain:
+            raise RedirectLoopError(f"redirect loop: {' → '.join([*chain, redirected.url])}")
+        return super()._redirect(redirected, request, reason)
+
+
+class LoopAwareRedirectMiddleware(_LoopAware, RedirectMiddleware):
+    pass
+
+
+class LoopAwareMetaRefreshMiddleware(_LoopAware, MetaRefreshMiddleware):
+    pass
 
 
 class ConditionalGetMiddleware(DatabaseComponent):

@@ -45,6 +45,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.ConditionalGetMiddleware": 590,
     # Before robots.txt (100): a host off the site is not even asked for its robots.txt.
     "scrapers.middlewares.SiteBoundaryMiddleware": 60,
+    # A redirect loop fails its request (counted) instead of vanishing in the dupe filter.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapers.middlewares.LoopAwareRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapers.middlewares.LoopAwareMetaRefreshMiddleware": 580,
 }
 ITEM_PIPELINES = {
     "scrapers.pipelines.ExtractPipeline": 100,
