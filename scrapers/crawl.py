@@ -7,12 +7,17 @@ restarted in one process, so every run gets a fresh interpreter).
 Without ``--run-id`` each source opens its own run, like ``scrapy crawl``. ``--discover-only``
 (used by ``ki-monitor sources check``) finds the releases without fetching them and writes what
 each source's discovery found to ``--report`` as JSON.
+
+At the default level (WARNING, no log file) standard error is for people: one line per problem
+our spiders report (a closed port is one line for its source), no Scrapy tracebacks or retry
+chatter. ``--log-file``, ``--log-level INFO`` or ``KI_MONITOR_DEBUG=1`` give the details.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -36,6 +41,27 @@ def report_of(spider) -> dict:
         "sample": [{"url": c.url, "title": c.title, "date": c.date.isoformat() if c.date else None}
                    for c in list(spider.candidates.values())[:5]],
     }
+
+
+class OneLineFormatter(logging.Formatter):
+    """Scrapy's format without the traceback lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        bare = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None, "stack_info": None})
+        return " ".join(super().format(bare).splitlines())
+
+
+def _ours_or_critical(record: logging.LogRecord) -> bool:
+    return not record.name.startswith(("scrapy", "twisted", "py.warnings")) or record.levelno >= logging.CRITICAL
+
+
+def quiet_stderr() -> None:
+    """Standard error at the default level: our spiders' one-line problems only."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+            fmt = handler.formatter
+            handler.setFormatter(OneLineFormatter(fmt._fmt if fmt else None, fmt.datefmt if fmt else None))
+            handler.addFilter(_ours_or_critical)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         crawler = process.create_crawler(spider_class(source))
         crawlers.append(crawler)
         process.crawl(crawler)
+    # After process.crawl(): each crawler reinstalls Scrapy's root handler as it starts.
+    if not settings.get("LOG_FILE") and settings.get("LOG_LEVEL") == "WARNING" \
+            and not os.environ.get("KI_MONITOR_DEBUG"):
+        quiet_stderr()
     process.start()
     if args.report:
         reports = [report_of(c.spider) for c in crawlers if c.spider is not None]

@@ -461,11 +461,15 @@ class SourceSpider(scrapy.Spider):
             return
         first = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]
         message = f"release {first} failed: {failure.getErrorMessage() or failure.type.__name__}"
-        from scrapers.middlewares import RefusedHop
+        from scrapy.exceptions import IgnoreRequest
+
+        from scrapers.middlewares import RedirectLoopError, RefusedHop
 
         if not failure.check(RefusedHop):  # the site boundary has counted its refusals
             self.errors.append(message)
             self.logger.error(message)
+        if failure.check(IgnoreRequest) and not failure.check(RefusedHop, RedirectLoopError):
+            return  # robots.txt forbids it: not ours to keep
         # Stored as a fetch without a reply (status 0): the release was listed and is not
         # "gone from the listing", whatever the network did.
         yield PageItem(source_id=self.source.id, kind="release", url=first, final_url=first,
