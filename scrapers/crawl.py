@@ -11,16 +11,57 @@ each source's discovery found to ``--report`` as JSON.
 At the default level (WARNING, no log file) standard error is for people: one line per problem
 our spiders report (a closed port is one line for its source), no Scrapy tracebacks or retry
 chatter. ``--log-file``, ``--log-level INFO`` or ``KI_MONITOR_DEBUG=1`` give the details.
+
+Started by ``ki-monitor run`` (``$KI_MONITOR_PARENT_PID`` set), the crawl dies with its parent
+even when that is killed with SIGKILL: it runs in a session of its own, so nothing else would
+stop it. Linux's ``PR_SET_PDEATHSIG`` kills it the moment the parent goes; a watchdog thread
+polling the parent's pid covers the race before the ``prctl`` and other systems.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import json
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
+
+PARENT_ENV = "KI_MONITOR_PARENT_PID"
+PR_SET_PDEATHSIG = 1
+WATCHDOG_SECONDS = 0.2
+
+
+def _end_own_group() -> None:
+    """Kill this process and, where it leads its own process group, everything it started."""
+    try:
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+    finally:
+        os._exit(1)
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Called in a child: end at once when ``parent`` (default: ``$KI_MONITOR_PARENT_PID``, else
+    the current parent) ends, even by SIGKILL."""
+    parent = parent or int(os.environ.get(PARENT_ENV) or os.getppid())
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # gone before the prctl took effect
+        _end_own_group()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        _end_own_group()
+
+    threading.Thread(target=watch, name="ki-monitor-parent-watchdog", daemon=True).start()
 
 
 def _setting(text: str) -> tuple[str, str]:
@@ -81,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--discover-only", action="store_true", help="find releases, do not fetch them")
     parser.add_argument("--report", help="write per-source discovery results (JSON) here")
     args = parser.parse_args(argv)
+    if os.environ.get(PARENT_ENV):  # started by `ki-monitor run`: end with it
+        die_with_parent()
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     from scrapy.crawler import CrawlerProcess
