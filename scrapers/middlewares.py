@@ -82,8 +82,23 @@ def _resolve(host: str, port: int) -> list[tuple]:
         return []  # unresolvable: the download fails with its own DNS error
 
 
-class RefusedHop(IgnoreRequest):
-    """A request the site boundary refused; counted as an error on the source."""
+class CountedRefusal(IgnoreRequest):
+    """A request our middlewares gave up on; they count it as an error on the source when
+    they raise it (requests without an errback would otherwise vanish without a trace)."""
+
+
+def refuse(crawler, exc: CountedRefusal) -> CountedRefusal:
+    crawler.stats.inc_value("ki_monitor/refused")
+    spider = crawler.spider
+    if (errors := getattr(spider, "errors", None)) is not None:
+        errors.append(str(exc))
+    if spider is not None:
+        spider.logger.warning("%s", exc)
+    return exc
+
+
+class RefusedHop(CountedRefusal):
+    """A request the site boundary refused."""
 
 
 class SiteBoundaryMiddleware:
@@ -140,16 +155,36 @@ class SiteBoundaryMiddleware:
             return None
         hops = request.meta.get("redirect_urls") or []
         origin = f" (reached from {hops[0]})" if hops else ""
-        message = f"refused {request.url}{origin}: {why}"
-        self.crawler.stats.inc_value("ki_monitor/refused")
-        errors = getattr(self.crawler.spider, "errors", None)
-        if errors is not None:
-            errors.append(message)
-        self.crawler.spider.logger.warning(message)
-        raise RefusedHop(message)
+        raise refuse(self.crawler, RefusedHop(f"refused {request.url}{origin}: {why}"))
 
 
-class RedirectLoopError(IgnoreRequest):
+class OversizedPage(CountedRefusal):
+    """A web page far larger than any press release."""
+
+
+class PageSizeMiddleware:
+    """HTML larger than ``KI_MONITOR_HTML_MAXSIZE`` is refused before it is stored or
+    extracted: no press release is that big, and parsing one costs ~10× its size in memory.
+    PDFs keep Scrapy's ``DOWNLOAD_MAXSIZE``."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.limit = crawler.settings.getint("KI_MONITOR_HTML_MAXSIZE", 4 * 1024 * 1024)
+
+    @classmethod
+    def from_crawler(cls, crawler) -> PageSizeMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if self.limit and len(response.body) > self.limit and "pdf" not in ctype and response.body[:5] != b"%PDF-":
+            raise refuse(self.crawler, OversizedPage(
+                f"refused {request.url}: a page of {len(response.body) / 1e6:.0f} MB, larger than "
+                f"{self.limit / 1e6:.0f} MB (KI_MONITOR_HTML_MAXSIZE)"))
+        return response
+
+
+class RedirectLoopError(CountedRefusal):
     """A redirect back to a URL of the same chain."""
 
 
@@ -160,7 +195,8 @@ class _LoopAware:
     def _redirect(self, redirected: Request, request: Request, reason) -> Request:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if redirected.url in chain:
-            raise RedirectLoopError(f"redirect loop: {' → '.join([*chain, redirected.url])}")
+            raise refuse(self.crawler, RedirectLoopError(
+                f"redirect loop: {' → '.join([*chain, redirected.url])}"))
         return super()._redirect(redirected, request, reason)
 
 

@@ -463,12 +463,12 @@ class SourceSpider(scrapy.Spider):
         message = f"release {first} failed: {failure.getErrorMessage() or failure.type.__name__}"
         from scrapy.exceptions import IgnoreRequest
 
-        from scrapers.middlewares import RedirectLoopError, RefusedHop
+        from scrapers.middlewares import CountedRefusal
 
-        if not failure.check(RefusedHop):  # the site boundary has counted its refusals
+        if not failure.check(CountedRefusal):  # our middlewares counted their refusals
             self.errors.append(message)
             self.logger.error(message)
-        if failure.check(IgnoreRequest) and not failure.check(RefusedHop, RedirectLoopError):
+        if failure.check(IgnoreRequest) and not failure.check(CountedRefusal):
             return  # robots.txt forbids it: not ours to keep
         # Stored as a fetch without a reply (status 0): the release was listed and is not
         # "gone from the listing", whatever the network did.
