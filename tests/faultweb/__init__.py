@@ -9,6 +9,7 @@ crawl it with the real crawler over HTTP, so every fault is met the way a user's
 from faultweb.faults import (
     Fault,
     answer,
+    at_first,
     gzip_bomb,
     hang,
     huge_body,
@@ -19,5 +20,5 @@ from faultweb.faults import (
 )
 from faultweb.web import FaultWeb, fault_site, start_fault_web
 
-__all__ = ["Fault", "FaultWeb", "answer", "fault_site", "gzip_bomb", "hang", "huge_body", "meta_refresh",
+__all__ = ["Fault", "FaultWeb", "answer", "at_first", "fault_site", "gzip_bomb", "hang", "huge_body", "meta_refresh",
            "redirect", "reset", "start_fault_web", "truncated"]

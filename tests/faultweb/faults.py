@@ -119,3 +119,20 @@ def gzip_bomb(unpacked: int = 200 * 1024 * 1024) -> Fault:
                 handler.close_connection = True
 
     return reply
+
+
+def at_first(fault: Fault, times: int = 1, log: list[float] | None = None) -> Fault:
+    """``fault`` for the first ``times`` requests, then the page itself; ``log`` gets the time
+    of every request (to check a client waited as told)."""
+    left = [times]
+
+    def reply(handler: BaseHTTPRequestHandler, with_body: bool) -> None:
+        if log is not None:
+            log.append(time.monotonic())
+        if left[0] > 0:
+            left[0] -= 1
+            fault(handler, with_body)
+        else:
+            handler.page(with_body)  # type: ignore[attr-defined]
+
+    return reply

@@ -45,6 +45,10 @@ def _faulty_handler(site: Site, web: FaultWeb):
     base = _handler_for(site)
 
     class Handler(base):
+        def page(self, with_body: bool) -> None:
+            """The path's normal answer, for faults that pass a request on."""
+            super()._answer(with_body)
+
         def _answer(self, with_body: bool) -> None:
             behaviour = web.faults.get(site.id, {}).get(self.path)
             if behaviour is None:
