@@ -113,6 +113,8 @@ run_once(RunOptions(db=sys.argv[1], sources=sys.argv[2], feeds_dir=sys.argv[3], 
 
 def test_a_run_killed_with_sigkill_loses_and_duplicates_nothing(tmp_path):
     sites = [fault_site(f"k{i}", docs=RELEASE_DOCS[3 * i: 3 * i + 4], offset=10 * i) for i in range(3)]
+    for site in sites:  # slow pages: the kill lands mid-run
+        site.delays.update({site.family.article_path(e): 0.5 for e in site.entries})
     with start_fault_web(sites) as web:
         registry = tmp_path / "sources.toml"
         registry.write_text(web.registry(), "utf-8")
@@ -131,6 +133,8 @@ def test_a_run_killed_with_sigkill_loses_and_duplicates_nothing(tmp_path):
         with open_db(str(db))() as session:
             fetched = len(session.scalars(select(Fetch.id).where(Fetch.kind == "release")).all())
         assert 2 <= fetched < sum(len(s.entries) for s in sites)  # killed mid-run
+        for site in sites:
+            site.delays.clear()
         summary = run_once(RunOptions(db=str(db), sources=str(registry), feeds_dir=tmp_path / "feeds",
                                       settings=dict(FAST_CRAWL)))
         expected = {s.article_url(e) for s in sites for e in s.entries}
