@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -38,6 +39,9 @@ class Main(click.Group):
         except Exception as exc:
             if os.environ.get("KI_MONITOR_DEBUG"):
                 raise
+            if disk_full(exc):
+                raise Failure(f"the disk is full ({one_line(describe_error(exc))}); free some space and run "
+                              "again: what was stored is kept and the next run completes the work") from exc
             if isinstance(exc, SQLAlchemyError):
                 what = f"database error: {describe_error(exc)}"
             elif isinstance(exc, OSError) and exc.strerror:
@@ -45,6 +49,17 @@ class Main(click.Group):
             else:
                 what = f"{type(exc).__name__}: {exc}"
             raise Failure(f"{one_line(what)} (set KI_MONITOR_DEBUG=1 for the traceback)") from exc
+
+
+def disk_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL or an ENOSPC from a file write, however deeply wrapped."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        if "database or disk is full" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def one_line(text: str) -> str:
