@@ -184,6 +184,11 @@ class Differ:
             return
         if fetch.status >= 400 or (fetch.status == 200 and fetch.error):
             self.note_failure(fetch)  # (status 0, no reply at all: the crawl counted it)
+        if fetch.status == 304 and not fetch.text and release is not None:
+            # Unchanged (a 304 row keeps no text of its own): seen again, nothing to compare.
+            release.last_seen_at = self.clock()
+            release.removed_at = None
+            return
         if fetch.status not in (200, 304) or not fetch.text:
             return  # errors and empty pages change nothing stored
         when = self.clock()

@@ -208,6 +208,20 @@ class LoopAwareMetaRefreshMiddleware(_LoopAware, MetaRefreshMiddleware):
     pass
 
 
+def extracted_texts(session, source_id: str, shas: list[str]):
+    """The newest extraction of each of these bodies: (sha, title, text, published, language)."""
+    from sqlalchemy import func, select
+
+    from storage.models import Fetch
+
+    if not shas:
+        return []
+    newest = (select(func.max(Fetch.id)).where(Fetch.source_id == source_id, Fetch.body_sha256.in_(shas),
+                                               Fetch.text.is_not(None)).group_by(Fetch.body_sha256))
+    return session.execute(select(Fetch.body_sha256, Fetch.title, Fetch.text, Fetch.published, Fetch.language)
+                           .where(Fetch.id.in_(newest))).all()
+
+
 class ConditionalGetMiddleware(DatabaseComponent):
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
@@ -225,6 +239,13 @@ class ConditionalGetMiddleware(DatabaseComponent):
                               published=f.published, language=f.language, error=f.error)
                 self.known[url] = stored
                 self.known.setdefault(f.final_url, stored)
+            # A 304 row keeps no text (pipelines.StorePipeline): take it from the fetch that
+            # extracted the same body.
+            lean = {s["id"]: s for s in self.known.values() if s["text"] is None and not s["error"]}
+            for row in extracted_texts(session, source.id, [s["sha"] for s in lean.values()]):
+                for s in lean.values():
+                    if s["sha"] == row.body_sha256 and s["text"] is None:
+                        s.update(title=row.title, text=row.text, published=row.published, language=row.language)
 
     def process_request(self, request: Request, spider=None) -> None:
         stored = self.known.get(request.url)

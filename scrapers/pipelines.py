@@ -134,6 +134,9 @@ class StorePipeline(DatabaseComponent):
 
     @staticmethod
     def fetch_row(session, item: PageItem, run_id: int | None) -> Fetch:
+        """A ``304`` row records the check, not the content again: its body is the stored one
+        (by hash) and its text stays with the fetch that extracted it, so the database grows
+        with the content, not with the number of runs."""
         sha = put_body(session, item.body) if item.body else None
         return Fetch(
             run_id=run_id, source_id=item.source_id, url=item.url,
@@ -142,7 +145,7 @@ class StorePipeline(DatabaseComponent):
             content_type=item.headers.get("content-type"), etag=item.headers.get("etag"),
             last_modified=item.headers.get("last-modified"),
             headers={k: v for k, v in item.headers.items() if k in KEPT_HEADERS},
-            fetched_at=now(), body_sha256=sha, title=item.title, text=item.text,
+            fetched_at=now(), body_sha256=sha, title=item.title, text=None if item.not_modified else item.text,
             published=item.published, language=item.language, listing_title=item.listing_title,
             listing_date=item.listing_date, error=item.error,
         )

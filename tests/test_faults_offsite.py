@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 from faultweb import meta_refresh, redirect, start_fault_web
-from faultweb.web import fault_site
+from faultweb.web import RELEASE_DOCS, fault_site
 from helpers_crawl import FAST_CRAWL
 from sqlalchemy import select
 
 from monitor.runner import RunOptions, run_once
 from scrapers.middlewares import forbidden_address, same_site
 from storage.db import open_db
-from storage.models import Fetch
+from storage.models import Fetch, Release
 
 
 def _run(tmp_path: Path, registry: str):
@@ -24,19 +24,25 @@ def _run(tmp_path: Path, registry: str):
                                feeds_dir=tmp_path / "feeds", settings=dict(FAST_CRAWL)))
 
 
-@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
-def test_a_redirect_to_another_port_on_the_same_address_is_refused_and_counted(tmp_path, status):
-    watched, intranet = fault_site("watched"), fault_site("intranet")
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def test_redirects_to_another_port_on_the_same_address_are_refused_and_counted(tmp_path):
+    watched = fault_site("watched", docs=RELEASE_DOCS[:len(REDIRECTS) + 1])
+    intranet = fault_site("intranet")
     with start_fault_web([watched, intranet]) as web:
-        bad = watched.entries[0]
-        web.fault("watched", watched.family.article_path(bad), redirect(intranet.base_url + "/admin", status))
+        for status, entry in zip(REDIRECTS, watched.entries, strict=False):
+            web.fault("watched", watched.family.article_path(entry), redirect(f"{intranet.base_url}/admin/{status}", status))
         summary = _run(tmp_path, web.registry("watched"))
-    assert intranet.hits == []  # not the target, not even its robots.txt
+    assert intranet.hits == []  # not the targets, not even the robots.txt
     (rs,) = summary.sources
-    assert rs.errors == 1
+    assert rs.errors == len(REDIRECTS), rs.error_text
+    assert rs.status == "ok"  # the one good release arrived
     with open_db(str(tmp_path / "ki.db"))() as session:
         finals = set(session.scalars(select(Fetch.final_url)))
+        stored = set(session.scalars(select(Release.url)))
     assert not any(url.startswith(intranet.base_url) for url in finals)
+    assert stored == {watched.article_url(watched.entries[-1])}
 
 
 def test_a_meta_refresh_off_the_site_is_refused(tmp_path):
