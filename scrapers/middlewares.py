@@ -48,13 +48,16 @@ def host_port(url: str) -> tuple[str, int] | None:
 
 
 def same_site(url: str, allowed: set[tuple[str, int]]) -> bool:
-    """``url`` is on one of the ``allowed`` host:port pairs; the http and https default ports
-    count as one site (``http://stadt.de`` → ``https://stadt.de`` is the same site)."""
+    """``url`` is on one of the ``allowed`` host:port pairs. As for the spider's own links
+    (``scrapers.discovery.urls.on_site``), ``www.`` or not is one site, and so are the http and
+    https default ports (``http://stadt.de`` → ``https://www.stadt.de``)."""
     target = host_port(url)
     if target is None:
         return False
     host, port = target
-    return any(host == h and (port == p or {port, p} <= set(DEFAULT_PORTS.values())) for h, p in allowed)
+    host = host.removeprefix("www.")
+    return any(host == h.removeprefix("www.") and (port == p or {port, p} <= set(DEFAULT_PORTS.values()))
+               for h, p in allowed)
 
 
 def _private(address: str) -> bool:
@@ -118,12 +121,10 @@ class SiteBoundaryMiddleware:
         return cls(crawler)
 
     def allowed_sites(self, source) -> set[tuple[str, int]]:
-        sites = {hp} if (hp := host_port(source.url)) else set()
+        """Every start URL's host:port and the source's further ``hosts``."""
         scheme = urlsplit(source.url).scheme
-        for extra in getattr(source, "hosts", None) or ():
-            if hp := host_port(extra if "://" in extra else f"{scheme}://{extra}"):
-                sites.add(hp)
-        return sites
+        names = getattr(source, "allowed_hosts", None) or (source.url, *(getattr(source, "hosts", None) or ()))
+        return {hp for name in names if (hp := host_port(name if "://" in name else f"{scheme}://{name}"))}
 
     async def addresses(self, host: str, port: int) -> list[tuple]:
         if (host, port) not in self.resolved:
@@ -143,7 +144,7 @@ class SiteBoundaryMiddleware:
             return None
         why = None
         if not same_site(request.url, self.allowed_sites(source)):
-            why = "leaves the site"
+            why = "leaves the site (a host of its own belongs in the source's `hosts`)"
         else:
             host, port = host_port(request.url)  # type: ignore[misc]
             home = host_port(source.url)

@@ -92,5 +92,6 @@ def test_same_site_is_host_and_port_with_http_upgraded_to_https():
     assert same_site("https://stadt.de/presse/1", allowed)
     assert same_site("http://STADT.de:80/x", allowed)
     assert not same_site("http://stadt.de:8080/x", allowed)
-    assert not same_site("http://www.stadt.de/x", allowed)
+    assert same_site("https://www.stadt.de/x", allowed)  # www. or not: one site, as for the spider
+    assert not same_site("http://intern.stadt.de/x", allowed)
     assert not same_site("http://127.0.0.1/x", allowed)
