@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import feedparser
 from click.testing import CliRunner
 from faultweb import answer, redirect, reset, start_fault_web
 from faultweb.web import fault_site
@@ -74,3 +75,17 @@ def test_a_stored_release_that_starts_failing_is_not_marked_removed(tmp_path):
     assert second.sources[0].errors == 2
     with open_db(str(tmp_path / "ki.db"))() as session:
         assert all(r.removed_at is None for r in session.scalars(select(Release)))
+
+
+def test_a_release_that_keeps_failing_reaches_status_and_the_status_feed(tmp_path):
+    site = fault_site("sick", docs=("seed000", "seed001", "d006"))
+    with start_fault_web([site]) as web:
+        web.fault("sick", site.family.article_path(site.entries[0]), answer(503))
+        opts = _options(tmp_path, web.registry())
+        for _ in range(3):  # the default threshold: 3 runs in a row
+            run_once(opts)
+    status = json.loads(CliRunner().invoke(main, ["status", "--db", str(tmp_path / "ki.db"), "--json"]).output)
+    assert [f["source"] for f in status["failing"]] == ["sick"]
+    assert "HTTP 503" in status["failing"][0]["problem"]
+    entries = feedparser.parse((tmp_path / "feeds" / "status.xml").read_bytes()).entries
+    assert len(entries) == 1 and "sick" in entries[0].title + entries[0].summary
