@@ -8,8 +8,9 @@ through the middlewares as new requests), must go to one of its source's own hos
 and to no loopback, private, link-local or reserved address unless the source itself lives on
 one — checked on the resolved addresses, so a public name pointing inwards is refused too.
 
-Conditional GET: library notes: Scrapy's RFC 2616 cache sends validators only for pages it deems stale (so a
-daily run may skip a changed listing), and its storage keeps every page a second time. We keep
+Conditional GET (library notes): Scrapy's RFC 2616 cache sends validators only for pages it
+deems stale (so a daily run may skip a changed listing), and its storage keeps every page a
+second time. We keep
 ETag/Last-Modified with each stored fetch, send them on every request, and on ``304`` hand the
 spider the stored body, flagged ``cached`` — the same contract as Scrapy's cache middleware.
 """
@@ -108,8 +109,8 @@ class SiteBoundaryMiddleware:
     """Refuses every request that leaves its source's site or heads for a private address.
 
     Runs before robots.txt handling (priority < 100), so a refused host is not even asked for
-    its robots.txt. The source's sites are its start URL's host:port plus, where the source
-    names them, ``source.hosts`` (``"host"`` or ``"host:port"``).
+    its robots.txt. The source's sites are ``source.allowed_hosts`` (its start URLs' host:port
+    and its ``hosts``), else its start URL's host:port and any ``hosts`` it has.
     """
 
     def __init__(self, crawler) -> None:
