@@ -4,6 +4,11 @@ It works from database state, not from a run's memory: every fetch not yet ``dif
 compared with the release it belongs to, in fetch order, and marked done in the same
 transaction. A run killed at any point leaves the rest for the next one, and a fetch can
 never be announced twice (``Change`` also carries a unique constraint per version).
+
+Only a 404/410 or absence from a fully walked listing removes a release. A release page that
+answers 5xx, loops, cannot be reached or does not extract (a broken or text-less PDF) changes
+nothing stored, but is counted as an error on its source's run, once per fetch (the fetch is
+marked diffed in the same transaction), so it shows in ``runs``, ``status`` and the status feed.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from monitor.clock import BERLIN
@@ -126,6 +131,7 @@ class Differ:
         self.processed = 0  # fetches handled by the last run()
         self.known: dict[str, Release] = {}  # releases of the batch by URL
         self.created: list[Release] = []
+        self.failures: dict[tuple[int, str], list[str]] = {}  # (run, source) -> failed releases
 
     def run(self, run_id: int | None = None, limit: int | None = None) -> DiffResult:
         """Process pending fetches (at most ``limit``); with ``run_id``, also removals of that run."""
@@ -143,10 +149,28 @@ class Differ:
                 self.runs_touched.add(fetch.run_id)
         if run_id is not None:
             self.mark_missing(run_id)
+        self.count_failures()
         self.session.flush()
         self.result.new += [r.id for r in self.created]
         self.created.clear()
         return self.result
+
+    def note_failure(self, fetch: Fetch) -> None:
+        """A release fetch that answered an error (not 404/410) or did not extract."""
+        if fetch.run_id is None:
+            return
+        why = f"HTTP {fetch.status}" if fetch.status != 200 else fetch.error
+        self.failures.setdefault((fetch.run_id, fetch.source_id), []).append(f"release {fetch.url}: {why}")
+
+    def count_failures(self) -> None:
+        for (run_id, source_id), problems in self.failures.items():
+            self.session.execute(update(RunSource).where(
+                RunSource.run_id == run_id, RunSource.source_id == source_id).values(
+                errors=RunSource.errors + len(problems)))
+            rs = self.session.get(RunSource, (run_id, source_id))
+            if rs is not None and not rs.error_text:
+                rs.error_text = problems[0]
+        self.failures.clear()
 
     def release_for(self, fetch: Fetch, url: str) -> Release | None:
         return self.known.get(url) or self.known.get(fetch.url)
@@ -158,8 +182,15 @@ class Differ:
             if release is not None and release.removed_at is None:
                 self.remove(release, fetch.run_id, f"HTTP {fetch.status}")
             return
+        if fetch.status >= 400 or (fetch.status == 200 and fetch.error):
+            self.note_failure(fetch)  # (status 0, no reply at all: the crawl counted it)
+        if fetch.status == 304 and not fetch.text and release is not None:
+            # Unchanged (a 304 row keeps no text of its own): seen again, nothing to compare.
+            release.last_seen_at = self.clock()
+            release.removed_at = None
+            return
         if fetch.status not in (200, 304) or not fetch.text:
-            return  # errors and empty pages change nothing; RunSource keeps the error
+            return  # errors and empty pages change nothing stored
         when = self.clock()
         title = fetch.title or fetch.listing_title or url
         published = publication_date(fetch.published, fetch.listing_date)

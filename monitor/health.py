@@ -37,7 +37,9 @@ class SourceHealth:
 
 
 def bad(rs) -> bool:
-    return rs.status != "ok" or rs.candidates == 0
+    """Failed, found nothing, or had errors (releases that answered 5xx, looped, did not
+    extract): a site whose releases keep failing is reported like one that is down."""
+    return rs.status != "ok" or rs.candidates == 0 or (rs.errors or 0) > 0
 
 
 # Runs stopped on request say nothing about a source's health. A source still crawling has no
@@ -52,7 +54,8 @@ def source_health(session: Session, history: int = 30) -> dict[str, SourceHealth
     is never loaded.
     """
     ranked = select(
-        RunSource.source_id, RunSource.status, RunSource.candidates, RunSource.error_text, Run.started_at,
+        RunSource.source_id, RunSource.status, RunSource.candidates, RunSource.errors, RunSource.error_text,
+        Run.started_at,
         func.row_number().over(partition_by=RunSource.source_id, order_by=(Run.started_at.desc(), Run.id.desc()))
         .label("n"),
     ).join(Run, Run.id == RunSource.run_id).where(Run.status != "interrupted", RunSource.status != "running").subquery()

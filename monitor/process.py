@@ -1,9 +1,12 @@
-"""Process plumbing for the long-running commands: rotating log files and stopping on signals."""
+"""Process plumbing for the long-running commands: rotating log files, stopping on signals, and
+and the environment that makes a crawl child die with its parent (``scrapers.crawl``).
+"""
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import signal
 import sys
 import threading
@@ -62,3 +65,11 @@ def stop_on_signals(stop: threading.Event, on_signal: Callable[[int, int], None]
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for a crawl child: it dies with this process (see ``scrapers.crawl``)."""
+    from scrapers.crawl import PARENT_ENV
+
+    return {**os.environ, PARENT_ENV: str(os.getpid())}

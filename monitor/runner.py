@@ -37,6 +37,7 @@ from monitor.extraction import extract_pending
 from monitor.feeds import FeedConfig, write_feeds
 from monitor.lock import RUN_LOCK, Cancelled, Holder, hold
 from monitor.places import feeds_dir_for
+from monitor.process import child_environment
 from monitor.understand import Understanding
 from scrapers.sources import Source, SourceError, load_sources, registry_path
 from storage.db import open_db, resolve_url, transaction
@@ -181,9 +182,9 @@ def crawl(run_id: int, opts: RunOptions, sources: list[Source],
     exit code.
 
     The child runs in its own session, so a terminal's Ctrl-C reaches only us and we decide
-    how the crawl stops.
+    how the crawl stops; it dies with us if we are killed (``monitor.process.die_with_parent``).
     """
-    proc = subprocess.Popen(crawl_command(run_id, opts, sources), stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen(crawl_command(run_id, opts, sources), stdin=subprocess.DEVNULL, env=child_environment(),
                             stderr=subprocess.PIPE if opts.capture_log else None,
                             text=opts.capture_log, errors="replace", start_new_session=True)
     pump = None

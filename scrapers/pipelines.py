@@ -134,6 +134,9 @@ class StorePipeline(DatabaseComponent):
 
     @staticmethod
     def fetch_row(session, item: PageItem, run_id: int | None) -> Fetch:
+        """A ``304`` row records the check, not the content again: its body is the stored one
+        (by hash) and its text stays with the fetch that extracted it, so the database grows
+        with the content, not with the number of runs."""
         sha = put_body(session, item.body) if item.body else None
         return Fetch(
             run_id=run_id, source_id=item.source_id, url=item.url,
@@ -142,7 +145,7 @@ class StorePipeline(DatabaseComponent):
             content_type=item.headers.get("content-type"), etag=item.headers.get("etag"),
             last_modified=item.headers.get("last-modified"),
             headers={k: v for k, v in item.headers.items() if k in KEPT_HEADERS},
-            fetched_at=now(), body_sha256=sha, title=item.title, text=item.text,
+            fetched_at=now(), body_sha256=sha, title=item.title, text=None if item.not_modified else item.text,
             published=item.published, language=item.language, listing_title=item.listing_title,
             listing_date=item.listing_date, error=item.error,
         )
@@ -199,8 +202,10 @@ class RunRecorder(DatabaseComponent):
             rs.channels = spider.channel_report() if hasattr(spider, "channel_report") else None
             rs.candidates = len(getattr(spider, "candidates", ()))
             rs.complete = bool(getattr(spider, "listing_complete", False)) and failure is None
-            rs.errors = errors + (1 if failure else 0)
-            rs.error_text = failure or (None if reason == "finished" else f"crawl ended: {reason}")
+            # Added, not set: the differ may already have counted failed releases of this run.
+            rs.errors = (rs.errors or 0) + errors + (1 if failure else 0)
+            rs.error_text = failure or (None if reason == "finished" else f"crawl ended: {reason}") \
+                or rs.error_text or (spider.errors[0] if getattr(spider, "errors", None) else None)
             rs.status = "failed" if failure or reason != "finished" else "ok"
             if self.own_run:
                 run = session.get(Run, self.run_id)

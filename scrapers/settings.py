@@ -21,7 +21,7 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Library notes: 100 concurrent item tasks per response cost ~25 % on large crawls.
 CONCURRENT_ITEMS = 10
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 12 * 1024 * 1024  # PDFs; HTML stops at KI_MONITOR_HTML_MAXSIZE
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
@@ -43,6 +43,15 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
     "scrapers.middlewares.ConditionalGetMiddleware": 590,
+    # Before robots.txt (100): a host off the site is not even asked for its robots.txt.
+    "scrapers.middlewares.SiteBoundaryMiddleware": 60,
+    # A redirect loop fails its request (counted) instead of vanishing in the dupe filter.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapers.middlewares.LoopAwareRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapers.middlewares.LoopAwareMetaRefreshMiddleware": 580,
+    # After decompression (590 on the way back): a gzip bomb is measured unpacked.
+    "scrapers.middlewares.PageSizeMiddleware": 585,
 }
 ITEM_PIPELINES = {
     "scrapers.pipelines.ExtractPipeline": 100,
@@ -63,3 +72,4 @@ KI_MONITOR_EXTRACT_WORKERS = 1  # worker processes for extraction beside the cra
 # `ki-monitor run` sets this: the crawl stores raw fetches and ki-monitor extracts them while
 # the crawl goes on (one process less, and the crawl keeps one core to itself).
 KI_MONITOR_EXTRACT_LATER = False
+KI_MONITOR_HTML_MAXSIZE = 4 * 1024 * 1024  # bytes of HTML at most (no press release is larger)

@@ -20,6 +20,20 @@ class StorageError(Exception):
     """A database that cannot be opened or migrated; the message says what to do."""
 
 
+def describe_error(exc: BaseException) -> str:
+    """One line for a database error: what the driver said, without SQLAlchemy's ``[SQL: …]``
+    statement, its parameters and the "Background on this error" link (a full disk or a
+    broken file is then one readable line; ``KI_MONITOR_DEBUG=1`` keeps the traceback)."""
+    from sqlalchemy.exc import StatementError
+
+    if isinstance(exc, StatementError) and exc.orig is not None:  # DBAPIError is one too
+        text = f"{type(exc.orig).__name__}: {exc.orig}"
+    else:
+        text = str(exc)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return " ".join(ln for ln in lines if not ln.startswith(("[SQL:", "[parameters:", "(Background on")))
+
+
 def data_dir() -> Path:
     """Where ki-monitor keeps its database and feeds unless told otherwise."""
     if os.environ.get(DATA_ENV):
@@ -95,7 +109,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     try:
         command.upgrade(alembic_config(url), revision)
     except Exception as exc:  # noqa: BLE001 - turned into one clear message for the CLI
-        raise StorageError(f"cannot open or migrate the database {url}: {exc}") from exc
+        raise StorageError(f"cannot open or migrate the database {url}: {describe_error(exc)}") from exc
 
 
 _migrated: set[str] = set()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import click
 
 from monitor.analysis import Document, analyze
-from monitor.commands.common import base_url_option, config_option, db_option
+from monitor.commands.common import Failure, base_url_option, config_option, db_option
 
 
 def _document(line: str, lineno: int) -> Document:
@@ -30,20 +31,57 @@ def _document(line: str, lineno: int) -> Document:
         ) from exc
 
 
+MAX_LINE_BYTES = 8 * 1024 * 1024  # a longer input line is reported and skipped, never held
+
+
+def _input_lines(file: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, bytes)`` for each line; ``None`` for one longer than MAX_LINE_BYTES,
+    which is read past in bounded chunks (memory stays flat whatever the input)."""
+    lineno = 0
+    while line := file.readline(MAX_LINE_BYTES + 1):
+        lineno += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := file.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield lineno, None
+        else:
+            yield lineno, line
+
+
+def _decoded(line: bytes | None, lineno: int) -> str:
+    if line is None:
+        raise click.ClickException(f"line {lineno}: longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB, skipped")
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"line {lineno}: not UTF-8 (byte 0x{line[exc.start]:02x} at byte {exc.start + 1}), skipped") from None
+
+
 @click.command("analyze")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Where to write JSON Lines (default: stdout).")  # fmt: skip
-def analyze_cmd(file: TextIO, output: TextIO) -> None:
+def analyze_cmd(file: BinaryIO, output: TextIO) -> None:
     """Analyse releases from FILE (JSON Lines with url, title, text, optional published and
     html; '-' reads stdin). Writes one JSON line per release: label, ki, visitors,
-    amounts_eur, published, event_date, evidence."""
-    for lineno, line in enumerate(file, 1):
-        if not line.strip():
+    amounts_eur, published, event_date, evidence. A bad line (not UTF-8, not JSON, too long)
+    is named on stderr and skipped; the exit code is then 1."""
+    bad = 0
+    for lineno, raw in _input_lines(file):
+        try:
+            line = _decoded(raw, lineno)
+            if not line.strip():
+                continue
+            doc = _document(line, lineno)
+        except click.ClickException as exc:
+            bad += 1
+            click.echo(f"ki-monitor: error: {exc.format_message()}", err=True)
             continue
-        doc = _document(line, lineno)
         out = {"url": doc.url, **analyze(doc).to_json()}
         output.write(json.dumps(out, ensure_ascii=False) + "\n")
+    if bad:
+        raise Failure(f"{bad} bad input line(s) skipped, see above")
 
 
 @click.command("eval")

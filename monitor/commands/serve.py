@@ -28,6 +28,8 @@ def bind(host: str, port: int) -> socket.socket:
         raise Failure(f"cannot listen on {host}:{port}: {why}; pass another --port") from None
     return sock  # waitress listens on it once the app is ready (clients wait for the first build)
 
+CONNECTIONS = 1000  # open connections at most (each idle one costs a file descriptor, no thread)
+
 
 @click.command()
 @db_option
@@ -72,7 +74,9 @@ def serve(db, host, port, feeds_dir, base_url, config_file, token, allow_correct
     where = f"listening on http://{host}:{port}" + ("" if base == f"http://{host}:{port}" else f", public URL {base}")
     click.echo(f"Review pages at {base}/ ({mode}); feeds from {target.folder} at {base}/feeds/; {where} "
                "(Ctrl-C stops)", err=True)
-    waitress.serve(app, sockets=[sock], threads=threads, ident="ki-monitor")
+    # Waitress stops accepting at 100 open connections; feed readers keep theirs alive, so a
+    # hundred subscribers would lock everyone else out (issue 12: 200 concurrent readers).
+    waitress.serve(app, sockets=[sock], threads=threads, ident="ki-monitor", connection_limit=CONNECTIONS)
 
 
 def _written_for(folder: Path, base_url: str) -> bool:

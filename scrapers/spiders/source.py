@@ -454,14 +454,27 @@ class SourceSpider(scrapy.Spider):
         yield self.page_item(response, "release", listing_title=cand.title, listing_date=cand.date)
 
     def release_failed(self, failure: Failure):
+        cand = failure.request.cb_kwargs["cand"]
         response = getattr(failure.value, "response", None)
-        if response is not None:  # 404/410 and friends: the differ needs to know
-            cand = failure.request.cb_kwargs["cand"]
+        if response is not None:  # 404/410 remove the release; the differ counts the others
             yield self.page_item(response, "release", listing_title=cand.title, listing_date=cand.date)
-        else:
-            message = f"release {failure.request.url} failed: {failure.getErrorMessage() or failure.type.__name__}"
+            return
+        first = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]
+        message = f"release {first} failed: {failure.getErrorMessage() or failure.type.__name__}"
+        from scrapy.exceptions import IgnoreRequest
+
+        from scrapers.middlewares import CountedRefusal
+
+        if not failure.check(CountedRefusal):  # our middlewares counted their refusals
             self.errors.append(message)
             self.logger.error(message)
+        if failure.check(IgnoreRequest) and not failure.check(CountedRefusal):
+            return  # robots.txt forbids it: not ours to keep
+        # Stored as a fetch without a reply (status 0): the release was listed and is not
+        # "gone from the listing", whatever the network did.
+        yield PageItem(source_id=self.source.id, kind="release", url=first, final_url=first,
+                       status=0, headers={}, body=b"", listing_title=cand.title, listing_date=cand.date,
+                       hints=self.hints, error=message)
 
 
 def _is_pdf(response: Response) -> bool:
