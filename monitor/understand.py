@@ -117,13 +117,27 @@ class Understanding:
         return None
 
     def new_event(self, release: Release, doc: Document, result: Analysis) -> Event:
-        event = Event(guid=f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, release.url)}", key=event_key(doc, result),
+        event = Event(guid=self.free_guid(release), key=event_key(doc, result),
                       label=release.effective_label, title=release.title,
                       published=release.published or release.event_date or _day(release.first_seen_at),
                       created_at=self.clock())
         self.session.add(event)
         self.events.append(event)
         return event
+
+    def free_guid(self, release: Release) -> str:
+        """The GUID of the release's own event: from its URL, so it never changes. When the
+        release leaves an event it founded (a correction, a relabel) while other sources stay
+        in it, that event keeps the GUID, and the release's new event takes the next free one."""
+        name, n = release.url, 0
+        while True:
+            guid = f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, name)}"
+            taken = any(e.guid == guid for e in self.session.new if isinstance(e, Event)) or \
+                self.session.scalar(select(Event.id).where(Event.guid == guid).limit(1)) is not None
+            if not taken:
+                return guid
+            n += 1
+            name = f"{release.url}#{n}"
 
     def detach(self, release: Release) -> None:
         event = release.event

@@ -223,3 +223,29 @@ def test_serve_is_read_only_unless_corrections_are_allowed(crawled: Crawled, sto
         reply = client.post(f"/release/{release.id}/correct", form_of(client, release.id) | {"label": "other"})
         assert reply.status == 303
     assert release_of(db, visit_url(crawled)).corrected_label == "other"
+
+
+def test_correcting_the_first_source_of_a_shared_event_keeps_both_events_apart(store):
+    """The event founded by a release keeps its GUID when the release leaves for another label
+    while other sources stay; the release's new event takes a GUID of its own (was: UNIQUE
+    constraint failed: events.guid, a 500 on the review page)."""
+    import uuid
+
+    from monitor.corrections import correct
+    from monitor.understand import GUID_NAMESPACE
+    from storage.db import transaction
+    from storage.models import Event
+
+    db, _ = store
+    with transaction(open_db(str(db))) as s:
+        shared = [e for e in s.scalars(select(Event)) if len(e.releases) > 1]
+        assert shared, "the demo web publishes one visit on two sites"
+        event = shared[0]
+        founder = next(r for r in event.releases if event.guid == f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, r.url)}")
+        old_guid, label = event.guid, "funding" if event.label == "visit" else "visit"
+        correct(s, founder, label, "anderes Ereignis")
+        founder_id = founder.id
+    with open_db(str(db))() as s:
+        moved = s.get(Release, founder_id)
+        assert moved.event is not None and moved.event.label == label and moved.event.guid != old_guid
+        assert s.scalars(select(Event).where(Event.guid == old_guid)).one().releases
