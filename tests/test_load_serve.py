@@ -3,8 +3,9 @@ main feed while a run writes new feeds and a reviewer corrects labels.
 
 Measured: requests/s, p50/p99 latency, errors (anything but 200/304, or no answer), and
 whether a reader ever got a feed that does not parse (a half-written file). The run under load
-is compared with the same run (same web, same work) without load: at most 20 % slower.
-Figures are printed (``pytest -s``) for the note. ``KI_MONITOR_LOAD_SECONDS`` sets how long
+is compared with the same run (same web, same work) without load, and the ratio printed: a
+shared 2-core CI machine makes a timed assertion flaky, so speed is reported, never asserted
+(the project's rule). Figures are printed (``pytest -s``) for the note. ``KI_MONITOR_LOAD_SECONDS`` sets how long
 the readers poll at least (default 20; the issue's figure was taken with 60).
 """
 
@@ -196,4 +197,3 @@ def test_200_feed_readers_while_a_run_writes_and_a_reviewer_corrects(tmp_path):
     assert readings.statuses.get(304, 0) > 0 and readings.statuses.get(200, 0) > 0
     assert len(readings.versions) >= 2  # the readers did see the run's and the reviewer's new feeds
     assert all(status == 200 for status in corrections), (corrections, (tmp_path / "serve.log").read_text()[-3000:])
-    assert under_load <= without_load * 1.2
