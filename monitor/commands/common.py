@@ -43,7 +43,7 @@ class Failure(click.ClickException):
 CHANNEL_ORDER = ("feed", "sitemap", "listing", "archive", "hop", "tag", "related")
 
 
-def describe_channels(channels: dict | None) -> str:
+def describe_channels(channels: dict | None, short: bool = False) -> str:
     """``backfill: feed 10 · sitemap 420 · listing 380 → 12 new, 408 known``: where a source's
     releases were found in one run (releases listed per channel; one release may be in several)."""
     if not channels:
@@ -51,6 +51,8 @@ def describe_channels(channels: dict | None) -> str:
     found = channels.get("found", {})
     parts = [f"{c} {found[c]}" for c in CHANNEL_ORDER if found.get(c)]
     text = f"{channels.get('mode', '?')}: " + (" · ".join(parts) or "nothing found")
+    if short:  # a table that has its own "new" column
+        return text
     text += f" → {channels.get('new', 0)} new, {channels.get('known', 0)} known"
     if channels.get("budget_exhausted"):
         text += f" (page budget {channels.get('budget')} reached)"

@@ -53,7 +53,7 @@ def print_summary(summary: RunSummary, log_file: str | Path | None = None) -> No
         table.add_column(col, justify="left" if col in ("source", "status", "found by") else "right")
     for rs in summary.sources:
         style = "red" if rs.status != "ok" else None
-        table.add_row(rs.source_id, rs.status, describe_channels(rs.channels), str(rs.requests), str(rs.new),
+        table.add_row(rs.source_id, rs.status, describe_channels(rs.channels, short=True), str(rs.requests), str(rs.new),
                       str(rs.updated), str(rs.removed), str(rs.errors), style=style)
     console.print(table)
     failing = [rs for rs in summary.sources if rs.error_text]
