@@ -19,6 +19,17 @@ LOG_MAX_BYTES = 5 * 1024 * 1024
 LOG_BACKUPS = 5
 
 
+class QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A log file that cannot be written (a full disk) drops the record quietly: logging's
+    default prints "--- Logging error ---" and a traceback per record on stderr, which would
+    bury the one line that says the disk is full."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
+
+
 def setup_logging(log_file: str | None, level: int = logging.INFO) -> logging.Handler:
     """Log to ``log_file`` (rotated at 5 MiB, 5 old files kept) or else to standard error.
 
@@ -27,7 +38,7 @@ def setup_logging(log_file: str | None, level: int = logging.INFO) -> logging.Ha
     """
     if log_file:
         Path(log_file).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = QuietRotatingFileHandler(
             Path(log_file).expanduser(), maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     else:
         handler = logging.StreamHandler(sys.stderr)

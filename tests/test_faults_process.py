@@ -4,6 +4,7 @@ and hold sockets, with nobody left to stop it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -65,3 +66,23 @@ def test_the_crawl_child_is_gone_within_a_second_of_its_parent_being_killed(tmp_
             assert time.monotonic() - killed < 1.0
         finally:
             _stop(child)
+
+
+def test_a_log_file_on_a_full_disk_drops_records_without_tracebacks(tmp_path, capsys) -> None:
+    import logging
+
+    from monitor.process import setup_logging
+
+    handler = setup_logging(str(tmp_path / "run.log"), logging.INFO)
+    own = handler.stream
+    full = open("/dev/full", "w", buffering=1)  # noqa: SIM115 - every write there fails with ENOSPC
+    try:
+        handler.stream = full
+        logging.getLogger("ki_monitor.test").warning("a line the full disk cannot take")
+        assert "Logging error" not in capsys.readouterr().err
+    finally:
+        handler.stream = own
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+        with contextlib.suppress(OSError):  # its buffer cannot be flushed either
+            full.close()
