@@ -29,10 +29,9 @@ from scrapers.discovery.urls import canonical_url
 from storage.db import open_db
 from storage.models import Release, RunSource
 from tests.bigweb import BigWeb, LiveWeb
+from tests.helpers_crawl import FAST_CRAWL as FAST
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = {"AUTOTHROTTLE_START_DELAY": "0.01", "AUTOTHROTTLE_MAX_DELAY": "0.5", "RETRY_TIMES": "1",
-        "RETRY_BACKOFF_BASE": "0.05"}
 
 
 def ki_monitor_run(db: Path, registry: Path, *args: str) -> float:

@@ -13,7 +13,7 @@ would download them again).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -64,8 +64,6 @@ def load_history(db: str | None, source_id: str) -> SourceHistory:
 
 
 def _aware(when: datetime | None) -> datetime | None:
-    from datetime import UTC
-
     if when is None:
         return None
     return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 from helpers_crawl import FAST_CRAWL
 from sqlalchemy import select
-from tests.bigweb import BigWeb, LiveWeb, SiteTruth
 
 from scrapers.discovery.urls import canonical_url
 from storage.db import open_db
 from storage.models import Release, RunSource
+from tests.bigweb import BigWeb, LiveWeb, SiteTruth
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -87,8 +87,8 @@ def _link_url(anchor: Selector, base: str) -> str:
     return canonical_url(urljoin(base, anchor.attrib["href"].strip()).split("#")[0])
 
 
-def _groups(sel: Selector, base: str, allowed: tuple[str, ...], exclude) -> list[list[tuple[Candidate, bool, int]]]:
-    root = content_root(sel)
+def _groups(root: Selector, base: str, allowed: tuple[str, ...], exclude) -> list[list[tuple[Candidate, bool, int]]]:
+    """The link groups of a page's content region (``root``, from ``content_root``)."""
     kept: list[tuple[Selector, str]] = []
     for anchor in root.css("a[href]"):
         href = anchor.attrib["href"].strip()
@@ -133,7 +133,7 @@ def release_links(sel: Selector, base: str, allowed: tuple[str, ...], hints: dic
         hinted = [c for c in hinted if on_site(c.url, allowed)]
         if hinted:
             return dedupe(hinted)
-    return dedupe([c for members in _chosen(_groups(sel, base, allowed, exclude)) for c, _, _ in members])
+    return dedupe([c for members in _chosen(_groups(content_root(sel), base, allowed, exclude)) for c, _, _ in members])
 
 
 def looks_like_listing(sel: Selector, base: str, allowed: tuple[str, ...]) -> bool:
@@ -141,12 +141,13 @@ def looks_like_listing(sel: Selector, base: str, allowed: tuple[str, ...]) -> bo
     list, and little text outside them (a tag page, an archive, a topic overview)."""
     if declares_article(sel):
         return False
-    chosen = _chosen(_groups(sel, base, allowed, frozenset()))
+    root = content_root(sel)  # one copy of the page for both measures
+    chosen = _chosen(_groups(root, base, allowed, frozenset()))
     members = [m for g in chosen for m in g]
     if len(members) < 3:
         return False
     listed = sum(length for _, _, length in members)
-    total = len(_text(content_root(sel)))
+    total = len(_text(root))
     return total - listed < ARTICLE_TEXT
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
+from functools import cached_property
 from hashlib import sha256
 from urllib.parse import urljoin
 
@@ -136,11 +137,12 @@ class SourceSpider(scrapy.Spider):
         """Walk every channel to its end (a backfill or a full walk), not just the news."""
         return self.walk in ("backfill", "full")
 
-    @property
+    @cached_property
     def allowed(self) -> tuple[str, ...]:
+        """The source's sites; asked for every link, so computed once."""
         return self.source.allowed_hosts
 
-    @property
+    @cached_property
     def tenants(self) -> list[dict[str, str]]:
         """The press offices the start URLs name on a shared platform (empty: not a platform)."""
         return [t for u in self.source.start_urls if (t := tenant(u))]
@@ -301,8 +303,7 @@ class SourceSpider(scrapy.Spider):
         sitemap = sitemaps.parse_sitemap(response.body, response.url)
         # Stored even when it holds no release: tomorrow it answers 304 instead of its bytes.
         yield self.page_item(response, "sitemap")
-        followed = sum(1 for c in self.requested if "sitemap" in c)
-        for url in sitemap.children[: max(0, MAX_SITEMAPS - followed)]:
+        for url in sitemap.children[: max(0, MAX_SITEMAPS - self.pages["sitemap"])]:
             if req := self.request(url, self.parse_sitemap, "sitemap"):
                 yield req
         found = sitemaps.sitemap_releases(sitemap, self.source.start_urls, self.allowed)
